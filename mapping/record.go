@@ -1,0 +1,129 @@
+// Package mapping turns source rows (a roster CSV or a staff database query)
+// into normalised, validated Parchment user records.
+package mapping
+
+import (
+	"slices"
+	"strings"
+)
+
+// Canonical field names: Parchment's own, used as CSV headers when no mapping
+// file is given, as keys of Record.Fields and in every report.
+const (
+	FieldExternalUserID         = "external_user_id"
+	FieldGivenName              = "given_name"
+	FieldFamilyName             = "family_name"
+	FieldEmail                  = "email"
+	FieldDateOfBirth            = "date_of_birth"
+	FieldSex                    = "sex"
+	FieldPhone                  = "phone"
+	FieldAccessRoles            = "access_roles"
+	FieldTitle                  = "title"
+	FieldHPIINumber             = "hpii_number"
+	FieldPrescriberType         = "prescriber_type"
+	FieldPrescriberNumber       = "prescriber_number"
+	FieldQualifications         = "qualifications"
+	FieldProviderNumber         = "provider_number"
+	FieldAHPRANumber            = "ahpra_number"
+	FieldHospitalProviderNumber = "hospital_provider_number"
+)
+
+// FieldNames lists the canonical fields in report order.
+var FieldNames = []string{
+	FieldExternalUserID, FieldGivenName, FieldFamilyName, FieldEmail,
+	FieldDateOfBirth, FieldSex, FieldPhone, FieldAccessRoles, FieldTitle,
+	FieldHPIINumber, FieldPrescriberType, FieldPrescriberNumber,
+	FieldQualifications, FieldProviderNumber, FieldAHPRANumber,
+	FieldHospitalProviderNumber,
+}
+
+// RoleProvider is the access role that makes a user a prescriber.
+const RoleProvider = "provider"
+
+// Record is one person as Parchment should hold them, normalised: dates are
+// YYYY-MM-DD, phones digits (with an optional leading +), identifiers upper
+// case, access roles lower case, sorted and without repeats.
+type Record struct {
+	ExternalUserID         string
+	GivenName              string
+	FamilyName             string
+	Email                  string
+	DateOfBirth            string
+	Sex                    string
+	Phone                  string
+	AccessRoles            []string
+	Title                  string
+	HPIINumber             string
+	PrescriberType         string
+	PrescriberNumber       string
+	Qualifications         string
+	ProviderNumber         string
+	AHPRANumber            string
+	HospitalProviderNumber string
+}
+
+// IsProvider reports whether the record carries the provider role.
+func (r Record) IsProvider() bool { return slices.Contains(r.AccessRoles, RoleProvider) }
+
+// Fields returns every canonical field (external_user_id excepted) as a
+// string, empty ones included; access_roles are joined with ",". The sync
+// engine compares these maps with the ledger's last synced values.
+func (r Record) Fields() map[string]string {
+	return map[string]string{
+		FieldGivenName:              r.GivenName,
+		FieldFamilyName:             r.FamilyName,
+		FieldEmail:                  r.Email,
+		FieldDateOfBirth:            r.DateOfBirth,
+		FieldSex:                    r.Sex,
+		FieldPhone:                  r.Phone,
+		FieldAccessRoles:            strings.Join(r.AccessRoles, ","),
+		FieldTitle:                  r.Title,
+		FieldHPIINumber:             r.HPIINumber,
+		FieldPrescriberType:         r.PrescriberType,
+		FieldPrescriberNumber:       r.PrescriberNumber,
+		FieldQualifications:         r.Qualifications,
+		FieldProviderNumber:         r.ProviderNumber,
+		FieldAHPRANumber:            r.AHPRANumber,
+		FieldHospitalProviderNumber: r.HospitalProviderNumber,
+	}
+}
+
+// Severity separates problems that stop a row from those that only warn.
+type Severity string
+
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// Problem is one finding about one field of one row.
+type Problem struct {
+	Line           int // physical line where the record starts; the header is line 1
+	ExternalUserID string
+	Field          string // canonical field name, or the source column when no field applies
+	Message        string // safe to show: never echoes a full identifier or date of birth
+	Severity       Severity
+}
+
+// Row is one source row after mapping and validation.
+type Row struct {
+	Line     int
+	Record   Record
+	Problems []Problem
+	// Skipped rows matched the mapping's skip rule; they are neither valid
+	// nor invalid.
+	Skipped bool
+}
+
+// Valid reports whether the row may be sent: not skipped, no error.
+func (r Row) Valid() bool {
+	if r.Skipped {
+		return false
+	}
+	for _, p := range r.Problems {
+		if p.Severity == SeverityError {
+			return false
+		}
+	}
+	return true
+}

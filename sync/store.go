@@ -1,0 +1,104 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrLocked is returned by Store.Lock when another run holds the organisation.
+var ErrLocked = errors.New("another run holds the organisation")
+
+// ErrParchmentUserTaken is returned by Store.Commit when the Parchment user is
+// already mapped to a different external_user_id in the same organisation.
+var ErrParchmentUserTaken = errors.New("parchment user is already mapped to another external_user_id")
+
+// EntryState says whether a ledger entry is a committed mapping or a create
+// that was announced but whose outcome is not yet known.
+type EntryState string
+
+const (
+	// StatePending marks a create whose intent was committed before it was
+	// sent; a later run must resolve it before doing anything else.
+	StatePending EntryState = "pending"
+	// StateSynced marks a mapping to a known Parchment user.
+	StateSynced EntryState = "synced"
+)
+
+// Entry is what the ledger knows of one person in one organisation.
+type Entry struct {
+	ExternalUserID string
+	// ParchmentUserID is empty while the entry is pending.
+	ParchmentUserID string
+	State           EntryState
+	// Email is the address the create carried, kept so a lost create can be
+	// found again by listing the organisation's users.
+	Email string
+	// Fields holds, for a synced entry, the last value Parchment accepted for
+	// every field (canonical field names, see mapping.Record.Fields); for a
+	// pending entry, the values the create carries.
+	Fields    map[string]string
+	UpdatedAt time.Time
+}
+
+// Attempt is one HTTP exchange with Parchment, successful or not.
+type Attempt struct {
+	RunID          int64
+	Operation      string // create, update, list
+	ExternalUserID string
+	HTTPStatus     int // 0 when no response arrived
+	RequestID      string
+	Error          string // empty on success; never holds a secret
+	Duration       time.Duration
+	At             time.Time
+}
+
+// Counts are per-row outcomes of a run.
+type Counts struct {
+	Create    int `json:"create"`
+	Update    int `json:"update"`
+	Unchanged int `json:"unchanged"`
+	Manual    int `json:"manual"`
+	Orphaned  int `json:"orphaned"`
+	Invalid   int `json:"invalid"`
+	Failed    int `json:"failed"`
+}
+
+// Run is the ledger's record of one plan or apply.
+type Run struct {
+	ID             int64
+	OrganizationID string
+	Mode           string // plan or apply
+	Source         string // file name or "database"; never a connection string
+	StartedAt      time.Time
+	FinishedAt     time.Time
+	Outcome        string // running, done, partial, aborted, interrupted
+	Counts         Counts
+}
+
+// Commit is one unit the ledger writes atomically: an operation counts as
+// done only once its Commit is stored.
+type Commit struct {
+	// Entry is inserted or replaced when set.
+	Entry *Entry
+	// Forget drops the pending entry with this external_user_id (a lost
+	// create that proved never to have reached Parchment).
+	Forget   string
+	Attempts []Attempt
+}
+
+// Store is the ledger the engine needs. Implementations must be safe for
+// concurrent use.
+type Store interface {
+	// Lock takes the organisation's run lock without waiting; it returns
+	// ErrLocked when another run holds it. unlock releases it.
+	Lock(ctx context.Context, organizationID string) (unlock func(context.Context) error, err error)
+	// StartRun records a new run and returns its id.
+	StartRun(ctx context.Context, run Run) (int64, error)
+	// FinishRun stores the run's end, outcome and counts.
+	FinishRun(ctx context.Context, run Run) error
+	// Entries returns every entry of the organisation keyed by external_user_id.
+	Entries(ctx context.Context, organizationID string) (map[string]Entry, error)
+	// Commit stores c in one transaction.
+	Commit(ctx context.Context, organizationID string, c Commit) error
+}
