@@ -42,24 +42,25 @@ const RoleProvider = "provider"
 
 // Record is one person as Parchment should hold them, normalised: dates are
 // YYYY-MM-DD, phones digits (with an optional leading +), identifiers upper
-// case, access roles lower case, sorted and without repeats.
+// case, access roles lower case, sorted and without repeats. The csv tags are
+// the canonical field names: canonical rows are decoded straight into it.
 type Record struct {
-	ExternalUserID         string
-	GivenName              string
-	FamilyName             string
-	Email                  string
-	DateOfBirth            string
-	Sex                    string
-	Phone                  string
-	AccessRoles            []string
-	Title                  string
-	HPIINumber             string
-	PrescriberType         string
-	PrescriberNumber       string
-	Qualifications         string
-	ProviderNumber         string
-	AHPRANumber            string
-	HospitalProviderNumber string
+	ExternalUserID         string   `csv:"external_user_id"`
+	GivenName              string   `csv:"given_name"`
+	FamilyName             string   `csv:"family_name"`
+	Email                  string   `csv:"email"`
+	DateOfBirth            string   `csv:"date_of_birth"`
+	Sex                    string   `csv:"sex"`
+	Phone                  string   `csv:"phone"`
+	AccessRoles            []string `csv:"access_roles"`
+	Title                  string   `csv:"title"`
+	HPIINumber             string   `csv:"hpii_number"`
+	PrescriberType         string   `csv:"prescriber_type"`
+	PrescriberNumber       string   `csv:"prescriber_number"`
+	Qualifications         string   `csv:"qualifications"`
+	ProviderNumber         string   `csv:"provider_number"`
+	AHPRANumber            string   `csv:"ahpra_number"`
+	HospitalProviderNumber string   `csv:"hospital_provider_number"`
 }
 
 // IsProvider reports whether the record carries the provider role.

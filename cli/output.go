@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	psync "github.com/parchment-sync/parchment-sync/sync"
+)
+
+func (a *app) writeReport(format string, r *psync.Report) error {
+	if format == "json" {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	return writeText(a.stdout, r)
+}
+
+// writeText prints the report for a person: one line a change, then the
+// failures, then the counts.
+func writeText(w io.Writer, r *psync.Report) error {
+	verb := "would"
+	if r.Mode == psync.ModeApply {
+		verb = "did"
+	}
+	fmt.Fprintf(w, "%s organization %s (run %d): %s\n", r.Mode, r.OrganizationID, r.RunID, r.Outcome)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, c := range r.Changes {
+		if c.Action == "invalid" || c.Action == "failed" {
+			continue
+		}
+		var detail []string
+		if len(c.Fields) > 0 {
+			detail = append(detail, "fields: "+strings.Join(c.Fields, ", "))
+		}
+		if len(c.Manual) > 0 {
+			detail = append(detail, "change in Parchment by hand: "+strings.Join(c.Manual, ", "))
+		}
+		if c.Note != "" {
+			detail = append(detail, c.Note)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\tline %s\t%s\n", c.Action, c.ExternalUserID, lineText(c.Line), strings.Join(detail, "; "))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(r.Failures) > 0 {
+		fmt.Fprintln(w, "failures:")
+		for _, f := range r.Failures {
+			where := "line " + lineText(f.Line)
+			if f.Field != "" {
+				where += ", " + f.Field
+			}
+			extra := ""
+			if f.HTTPStatus != 0 {
+				extra = fmt.Sprintf(" (HTTP %d, request %s)", f.HTTPStatus, f.RequestID)
+			}
+			fmt.Fprintf(w, "  %s [%s]: %s%s\n", f.ExternalUserID, where, f.Message, extra)
+		}
+	}
+	c := r.Counts
+	_, err := fmt.Fprintf(w, "%s: create %d, update %d, unchanged %d, manual %d, orphaned %d, invalid %d, failed %d\n",
+		verb, c.Create, c.Update, c.Unchanged, c.Manual, c.Orphaned, c.Invalid, c.Failed)
+	return err
+}
+
+func lineText(n int) string {
+	if n == 0 {
+		return "-"
+	}
+	return fmt.Sprint(n)
+}

@@ -1,0 +1,187 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/spf13/cobra"
+
+	"github.com/parchment-sync/parchment-sync/ledger"
+	"github.com/parchment-sync/parchment-sync/parchment"
+	psync "github.com/parchment-sync/parchment-sync/sync"
+)
+
+// syncFlags are plan's and apply's flags; each falls back to the
+// environment where the contract says so.
+type syncFlags struct {
+	source      sourceFlags
+	apiURL      string
+	orgID       string
+	ledgerURL   string
+	output      string
+	rate        float64
+	burst       int
+	concurrency int
+	logLevel    string
+}
+
+func (a *app) planCommand() *cobra.Command {
+	f := &syncFlags{}
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Show what apply would change; sends nothing",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return a.runSync(cmd.Context(), psync.ModePlan, f) },
+	}
+	f.register(cmd, false)
+	return cmd
+}
+
+func (a *app) applyCommand() *cobra.Command {
+	f := &syncFlags{}
+	cmd := &cobra.Command{
+		Use:   "apply",
+		Short: "Send the roster's changes to Parchment",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return a.runSync(cmd.Context(), psync.ModeApply, f) },
+	}
+	f.register(cmd, true)
+	return cmd
+}
+
+func (f *syncFlags) register(cmd *cobra.Command, sending bool) {
+	fs := cmd.Flags()
+	f.source.register(fs)
+	fs.StringVar(&f.apiURL, "api-url", "", "Parchment base URL, path prefix included (env PARCHMENT_API_URL)")
+	fs.StringVar(&f.orgID, "organization-id", "", "Parchment organisation id (env PARCHMENT_ORGANIZATION_ID)")
+	fs.StringVar(&f.ledgerURL, "ledger", "", "PostgreSQL URL of the ledger (env PARCHMENT_LEDGER_URL, then DATABASE_URL)")
+	fs.StringVar(&f.output, "output", "text", "report format: text or json")
+	fs.StringVar(&f.logLevel, "log-level", "info", "stderr log level: debug, info, warn or error")
+	if sending {
+		fs.Float64Var(&f.rate, "rate", 10, "requests per second to the organisation")
+		fs.IntVar(&f.burst, "burst", 1, "requests that may be sent at once above the rate")
+		fs.IntVar(&f.concurrency, "concurrency", 4, "calls in flight at once")
+	}
+}
+
+// resolve applies environment fallbacks and checks what needs no I/O.
+func (f *syncFlags) resolve(getenv env, mode psync.Mode) error {
+	f.apiURL = firstSet(f.apiURL, getenv(envAPIURL))
+	f.orgID = firstSet(f.orgID, getenv(envOrganizationID))
+	f.ledgerURL = firstSet(f.ledgerURL, getenv(envLedgerURL), getenv(envDatabaseURL))
+	var errs []error
+	if f.orgID == "" {
+		errs = append(errs, fmt.Errorf("--organization-id or %s is required", envOrganizationID))
+	}
+	if f.ledgerURL == "" {
+		errs = append(errs, fmt.Errorf("--ledger, %s or %s is required", envLedgerURL, envDatabaseURL))
+	}
+	if mode == psync.ModeApply {
+		if f.apiURL == "" {
+			errs = append(errs, fmt.Errorf("--api-url or %s is required", envAPIURL))
+		}
+		if f.rate <= 0 {
+			errs = append(errs, errors.New("--rate must be above 0"))
+		}
+		if f.burst < 1 {
+			errs = append(errs, errors.New("--burst must be at least 1"))
+		}
+		if f.concurrency < 1 {
+			errs = append(errs, errors.New("--concurrency must be at least 1"))
+		}
+	}
+	if f.output != "text" && f.output != "json" {
+		errs = append(errs, fmt.Errorf("--output must be text or json, not %q", f.output))
+	}
+	if err := f.source.check(); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return withCode(ExitUsage, errors.Join(errs...))
+	}
+	return nil
+}
+
+func (a *app) runSync(ctx context.Context, mode psync.Mode, f *syncFlags) error {
+	if err := f.resolve(a.getenv, mode); err != nil {
+		return err
+	}
+	logger, err := a.logger(f.logLevel)
+	if err != nil {
+		return withCode(ExitUsage, err)
+	}
+	rows, err := f.source.read(ctx, logger)
+	if err != nil {
+		return err
+	}
+
+	cfg := psync.Config{OrganizationID: f.orgID, Concurrency: f.concurrency, Source: f.source.name(), Logger: logger}
+	if mode == psync.ModeApply {
+		client, err := parchment.New(a.parchmentConfig(f, logger))
+		if err != nil {
+			return withCode(ExitUsage, err)
+		}
+		cfg.API = client
+	}
+	store, err := ledger.Open(ctx, f.ledgerURL, logger)
+	if err != nil {
+		return ledgerErr(err)
+	}
+	defer store.Close()
+	cfg.Store = store
+
+	var report *psync.Report
+	if mode == psync.ModePlan {
+		report, err = psync.Plan(ctx, cfg, rows)
+	} else {
+		report, err = psync.Apply(ctx, cfg, rows)
+	}
+	if report != nil {
+		if werr := a.writeReport(f.output, report); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	return syncErr(err, report)
+}
+
+// syncErr derives the exit code from a run's error and report, in one place.
+func syncErr(err error, report *psync.Report) error {
+	var abort *psync.AbortError
+	switch {
+	case err == nil && report != nil && report.HasFailures():
+		return withCode(ExitFailures, nil)
+	case err == nil:
+		return nil
+	case errors.Is(err, psync.ErrLocked):
+		return withCode(ExitLocked, err)
+	case errors.As(err, &abort), errors.Is(err, psync.ErrInterrupted):
+		return withCode(ExitAborted, err)
+	default:
+		return withCode(ExitUsage, err)
+	}
+}
+
+func ledgerErr(err error) error {
+	if errors.Is(err, ledger.ErrUnreachable) {
+		return withCode(ExitAborted, err)
+	}
+	return withCode(ExitUsage, err)
+}
+
+// parchmentConfig takes secrets from the environment only.
+func (a *app) parchmentConfig(f *syncFlags, logger *slog.Logger) parchment.Config {
+	return parchment.Config{
+		BaseURL:            f.apiURL,
+		OrganizationID:     f.orgID,
+		OrganizationSecret: a.getenv(envOrganizationSecret),
+		Token:              a.getenv(envToken),
+		PartnerID:          a.getenv(envPartnerID),
+		PartnerSecret:      a.getenv(envPartnerSecret),
+		UserID:             a.getenv(envUserID),
+		Rate:               f.rate,
+		Burst:              f.burst,
+		Logger:             logger,
+	}
+}

@@ -1,0 +1,45 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// ErrUnreachable wraps every failure to connect to or ping the ledger, so the
+// CLI can tell "the database is down or refuses us" from everything else.
+var ErrUnreachable = errors.New("ledger unreachable")
+
+// defaultConnectTimeout bounds each connection attempt when the URL sets no
+// connect_timeout, so a black-holed host fails the run instead of hanging it.
+const defaultConnectTimeout = 10 * time.Second
+
+// connect builds a pool for url and pings it. Errors never carry url: it may
+// hold a password.
+func connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	config, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// pgx's parse error quotes the URL (password redacted only on a best
+		// effort basis), so neither print nor wrap it.
+		return nil, errors.New("ledger: invalid database URL: expected postgres://user:password@host:port/database?param=value")
+	}
+	if config.ConnConfig.ConnectTimeout == 0 {
+		config.ConnConfig.ConnectTimeout = defaultConnectTimeout
+	}
+	if _, ok := config.ConnConfig.RuntimeParams["application_name"]; !ok {
+		config.ConnConfig.RuntimeParams["application_name"] = "parchment-sync"
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, config)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		// pgx's connect error names host, user and database, never the password.
+		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
+	}
+	return pool, nil
+}

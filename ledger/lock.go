@@ -1,0 +1,105 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	psync "github.com/parchment-sync/parchment-sync/sync"
+)
+
+// runLockKey derives the run lock's advisory key from the schema as well as
+// the organisation, so ledgers in different schemas of one database don't
+// block each other. %I and %L quote, which keeps the pair unambiguous.
+const runLockKey = `hashtextextended(format('parchment-sync run %I %L', current_schema(), $1::text), 0)`
+
+// abandonTimeout bounds closing a lock's connection when the caller's
+// context can't be used (Close, or a failed unlock).
+const abandonTimeout = 5 * time.Second
+
+// Lock takes the organisation's run lock: a session advisory lock on a
+// connection kept out of the pool until unlock. It doesn't wait; when
+// another session holds the lock it returns an error wrapping
+// psync.ErrLocked. Should the connection die, PostgreSQL drops the lock with
+// it.
+func (p *Postgres) Lock(ctx context.Context, organizationID string) (func(context.Context) error, error) {
+	if organizationID == "" {
+		return nil, errEmptyOrganization
+	}
+	conn, err := p.pool.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: lock %s: %w", organizationID, err)
+	}
+	var locked bool
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(`+runLockKey+`)`, organizationID).Scan(&locked); err != nil {
+		conn.Release()
+		return nil, fmt.Errorf("ledger: lock %s: %w", organizationID, err)
+	}
+	if !locked {
+		conn.Release()
+		return nil, fmt.Errorf("ledger: lock %s: %w", organizationID, psync.ErrLocked)
+	}
+	l := &runLock{owner: p, conn: conn, organizationID: organizationID}
+	p.mu.Lock()
+	p.held[l] = struct{}{}
+	p.mu.Unlock()
+	return l.unlock, nil
+}
+
+// runLock is one held run lock. Its connection goes back to the pool exactly
+// once, through unlock or abandon.
+type runLock struct {
+	owner          *Postgres
+	conn           *pgxpool.Conn
+	organizationID string
+	once           sync.Once
+}
+
+// unlock releases the lock and returns the connection. Calls after the first
+// do nothing. If the unlock statement fails the connection is closed
+// instead, which ends the session and so the lock; the failure is still
+// reported.
+func (l *runLock) unlock(ctx context.Context) error {
+	var err error
+	l.once.Do(func() {
+		defer l.forget()
+		var unlocked bool
+		err = l.conn.QueryRow(ctx, `SELECT pg_advisory_unlock(`+runLockKey+`)`, l.organizationID).Scan(&unlocked)
+		if err == nil && !unlocked {
+			err = fmt.Errorf("lock was no longer held")
+		}
+		if err != nil {
+			err = fmt.Errorf("ledger: unlock %s (connection closed, which drops the lock): %w", l.organizationID, err)
+			l.closeConn()
+		}
+		l.conn.Release()
+	})
+	return err
+}
+
+// abandon drops the lock by closing its connection, for Close.
+func (l *runLock) abandon() {
+	l.once.Do(func() {
+		defer l.forget()
+		l.owner.logger.Warn("ledger: run lock still held at close; dropping it", "organization_id", l.organizationID)
+		l.closeConn()
+		l.conn.Release()
+	})
+}
+
+// closeConn closes the session so the server drops its locks; the pool
+// discards a closed connection on Release.
+func (l *runLock) closeConn() {
+	ctx, cancel := context.WithTimeout(context.Background(), abandonTimeout)
+	defer cancel()
+	_ = l.conn.Conn().Close(ctx)
+}
+
+func (l *runLock) forget() {
+	l.owner.mu.Lock()
+	delete(l.owner.held, l)
+	l.owner.mu.Unlock()
+}

@@ -1,0 +1,86 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/parchment-sync/parchment-sync/migrations"
+)
+
+// versionTable is goose's bookkeeping table, prefixed like ours so a schema
+// shared with another goose user keeps the two histories apart.
+const versionTable = "parchment_sync_schema_migrations"
+
+// migrateLockKey is the session advisory lock serialising migrations. It is
+// derived from the schema so that ledgers in different schemas of one
+// database (every test has its own) migrate without waiting on each other.
+const migrateLockKey = `SELECT hashtextextended(format('parchment-sync migrate %I', current_schema()), 0)`
+
+// Migrate applies the ledger's pending migrations at url and returns the
+// versions it applied, in order; none when the ledger is up to date. A nil
+// logger discards. Connection failures wrap ErrUnreachable.
+func Migrate(ctx context.Context, url string, logger *slog.Logger) ([]int64, error) {
+	pool, err := connect(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	defer pool.Close()
+	return migrate(ctx, pool, orDiscard(logger))
+}
+
+func migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) ([]int64, error) {
+	provider, closeProvider, err := newProvider(ctx, pool, logger)
+	if err != nil {
+		return nil, err
+	}
+	defer closeProvider()
+
+	results, err := provider.Up(ctx)
+	// On a partial failure results still lists what was applied.
+	applied := make([]int64, 0, len(results))
+	for _, r := range results {
+		applied = append(applied, r.Source.Version)
+		logger.InfoContext(ctx, "ledger migration applied",
+			slog.Int64("version", r.Source.Version), slog.String("file", r.Source.Path),
+			slog.Duration("duration", r.Duration))
+	}
+	if err != nil {
+		return applied, fmt.Errorf("ledger: migrate: %w", err)
+	}
+	return applied, nil
+}
+
+// newProvider builds goose over pool through database/sql, with a session
+// lock so that concurrent first uses apply each migration once.
+func newProvider(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) (*goose.Provider, func(), error) {
+	var lockID int64
+	if err := pool.QueryRow(ctx, migrateLockKey).Scan(&lockID); err != nil {
+		return nil, nil, fmt.Errorf("ledger: migrate: derive lock key: %w", err)
+	}
+	// Probe every second (goose's minimum) rather than every 5 s: migrations
+	// take milliseconds, and waiting first users would otherwise idle.
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(lockID), lock.WithLockTimeout(1, 300))
+	if err != nil {
+		return nil, nil, fmt.Errorf("ledger: migrate: %w", err)
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS,
+		goose.WithSessionLocker(locker),
+		goose.WithTableName(versionTable),
+		goose.WithDisableGlobalRegistry(true),
+		// Without a logger goose prints to stderr; it stays quiet unless
+		// verbose, and migrate logs what was applied itself.
+		goose.WithSlog(logger),
+	)
+	if err != nil {
+		_ = db.Close()
+		return nil, nil, fmt.Errorf("ledger: migrate: %w", err)
+	}
+	return provider, func() { _ = db.Close() }, nil
+}

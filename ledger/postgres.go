@@ -1,0 +1,76 @@
+// Package ledger is the PostgreSQL implementation of the sync engine's Store:
+// the record of which Parchment user each external_user_id maps to, what was
+// last synced, and every run and HTTP exchange.
+//
+// Tables are unqualified, so a ledger lives in the first schema of the
+// connection's search_path; add ?search_path=NAME to the URL to keep it apart
+// from other applications.
+package ledger
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	psync "github.com/parchment-sync/parchment-sync/sync"
+)
+
+// Postgres is a ledger in PostgreSQL. It is safe for concurrent use.
+type Postgres struct {
+	pool   *pgxpool.Pool
+	logger *slog.Logger
+
+	// held tracks run locks not yet unlocked, so Close can end them rather
+	// than wait forever for their connections to come back to the pool.
+	mu   sync.Mutex
+	held map[*runLock]struct{}
+}
+
+var _ psync.Store = (*Postgres)(nil)
+
+// Open connects to the ledger at url (a postgres:// URL; pgx's pool_* and
+// connect_timeout parameters apply), checks it answers and applies any
+// pending migration. A nil logger discards. Connection and ping failures wrap
+// ErrUnreachable.
+func Open(ctx context.Context, url string, logger *slog.Logger) (*Postgres, error) {
+	logger = orDiscard(logger)
+	pool, err := connect(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := migrate(ctx, pool, logger); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &Postgres{pool: pool, logger: logger, held: make(map[*runLock]struct{})}, nil
+}
+
+// Close ends any run lock still held, by closing its connection, then closes
+// the pool. Later calls do nothing; no other method may be called after it.
+func (p *Postgres) Close() {
+	p.mu.Lock()
+	locks := make([]*runLock, 0, len(p.held))
+	for l := range p.held {
+		locks = append(locks, l)
+	}
+	p.mu.Unlock()
+	for _, l := range locks {
+		l.abandon()
+	}
+	p.pool.Close()
+}
+
+func orDiscard(logger *slog.Logger) *slog.Logger {
+	if logger == nil {
+		return slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return logger
+}
+
+// errEmptyOrganization guards every organisation-scoped call: an empty id
+// would otherwise lock or read a ledger nobody owns.
+var errEmptyOrganization = errors.New("ledger: organization id is empty")

@@ -1,0 +1,241 @@
+package mapping
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// requiredColumns must be present in a canonical file; other canonical
+// columns may be left out.
+func requiredColumns() []string {
+	return []string{FieldExternalUserID, FieldGivenName, FieldFamilyName, FieldEmail}
+}
+
+// plan is a mapping resolved against one source's columns.
+type plan struct {
+	width  int         // number of source columns
+	fields []fieldPlan // in FieldNames order
+	skips  []skipPlan
+}
+
+type fieldPlan struct {
+	field  string
+	col    int    // source column index; -1 when the field has none
+	column string // the column as the source spells it
+	rule   fieldRule
+}
+
+type skipPlan struct {
+	col  int
+	rule skipRule
+}
+
+// newPlan finds every column the mapping names. Missing or ambiguous
+// columns are a *SourceError (without File) before any row is read.
+func newPlan(columns []string, m *Mapping) (*plan, error) {
+	idx := map[string][]int{}
+	for i, c := range columns {
+		idx[fold(c)] = append(idx[fold(c)], i)
+	}
+	p := &plan{width: len(columns)}
+	var missing []string
+	find := func(name string, optional bool) (int, error) {
+		switch at := idx[fold(name)]; len(at) {
+		case 0:
+			if !optional {
+				missing = append(missing, name)
+			}
+			return -1, nil
+		case 1:
+			return at[0], nil
+		default:
+			return -1, &SourceError{Line: 1, Field: name, Message: fmt.Sprintf("column %q appears %d times in the header; rename or remove the extra ones", name, len(at))}
+		}
+	}
+	for _, f := range FieldNames {
+		rule, optional := fieldRule{column: f}, !slices.Contains(requiredColumns(), f)
+		if m.explicit() {
+			rule, optional = m.fields[f], false
+		}
+		fp := fieldPlan{field: f, col: -1, rule: rule}
+		if rule.column != "" {
+			col, err := find(rule.column, optional)
+			if err != nil {
+				return nil, err
+			}
+			fp.col = col
+			if col >= 0 {
+				fp.column = columns[col]
+			}
+		}
+		p.fields = append(p.fields, fp)
+	}
+	for _, s := range m.skipRules() {
+		col, err := find(s.column, false)
+		if err != nil {
+			return nil, err
+		}
+		p.skips = append(p.skips, skipPlan{col: col, rule: s})
+	}
+	if len(missing) > 0 {
+		return nil, missingColumns(slices.Compact(missing), columns, m)
+	}
+	return p, nil
+}
+
+// explicit reports whether the mapping names fields; one that gives only
+// the file's encoding, delimiter or skip rules keeps the canonical headers.
+func (m *Mapping) explicit() bool { return m != nil && len(m.fields) > 0 }
+
+func (m *Mapping) skipRules() []skipRule {
+	if m == nil {
+		return nil
+	}
+	return m.skips
+}
+
+func missingColumns(missing, columns []string, m *Mapping) error {
+	msg := fmt.Sprintf("the header lacks the column(s) %s", quoteList(missing))
+	if !m.explicit() {
+		msg += "; a roster without a mapping file needs the canonical headers (external_user_id, given_name, family_name, email, …)"
+	} else {
+		msg += " named in the mapping " + m.name
+	}
+	// One column holding a separator usually means the delimiter is wrong.
+	if len(columns) == 1 && strings.ContainsAny(columns[0], ";\t,") {
+		msg += "; the header was read as a single column: set delimiter in the mapping file"
+	}
+	return &SourceError{Line: 1, Message: msg}
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}
+
+// mapped is one source row turned into canonical cells.
+type mapped struct {
+	cells    []string // in FieldNames order
+	problems []Problem
+	skipped  bool
+}
+
+// apply maps one row. Cells are cleaned first, so skip rules and value maps
+// see what a person sees.
+func (p *plan) apply(cells []string) mapped {
+	var out mapped
+	for i := range cells {
+		cells[i] = clean(cells[i])
+	}
+	for _, s := range p.skips {
+		if s.rule.matches(cellAt(cells, s.col)) {
+			out.skipped = true
+		}
+	}
+	if extra := extraCells(cells, p.width); extra > 0 {
+		out.problems = append(out.problems, Problem{
+			Field:    fmt.Sprintf("column %d", extra),
+			Message:  fmt.Sprintf("this row has %d cells but the header has %d; a value probably contains an unquoted delimiter", len(cells), p.width),
+			Severity: SeverityError,
+		})
+	}
+	out.cells = make([]string, len(p.fields))
+	for i, f := range p.fields {
+		v, prob := f.value(cells)
+		out.cells[i] = v
+		if prob != nil {
+			out.problems = append(out.problems, *prob)
+		}
+	}
+	return out
+}
+
+// extraCells returns the 1-based position of the last non-empty cell beyond
+// the header's width, or 0 when there is none.
+func extraCells(cells []string, width int) int {
+	for i := len(cells) - 1; i >= width; i-- {
+		if cells[i] != "" {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func cellAt(cells []string, col int) string {
+	if col < 0 || col >= len(cells) {
+		return ""
+	}
+	return cells[col]
+}
+
+// value computes the field's canonical text from a cleaned row.
+func (f fieldPlan) value(cells []string) (string, *Problem) {
+	r := f.rule
+	if r.constant != nil {
+		return *r.constant, nil
+	}
+	v := cellAt(cells, f.col)
+	switch {
+	case v == "" && r.def != nil:
+		v = *r.def
+	case v != "" && r.values != nil:
+		mapped, ok := f.lookup(v)
+		if !ok {
+			return "", f.problem(fmt.Sprintf("column %q has a value%s that the mapping for %s does not list; add it under values, or give a default", f.column, echoValue(f.field, v), f.field))
+		}
+		v = mapped
+	}
+	if v != "" && r.layout != nil {
+		date, ok := r.layout.parse(v)
+		if !ok {
+			return "", f.problem(fmt.Sprintf("%s in column %q does not match the format %s set in the mapping", f.field, f.column, r.layout.text))
+		}
+		v = date
+	}
+	if v != "" {
+		v = r.prefix + v
+	}
+	return v, nil
+}
+
+// lookup maps a non-empty cell through the rule's values, falling back to
+// the default. A cell listing several roles ("GP; Practice Manager") maps
+// role by role when the whole cell is not listed.
+func (f fieldPlan) lookup(v string) (string, bool) {
+	if mapped, ok := f.rule.values[fold(v)]; ok {
+		return mapped, true
+	}
+	if parts := splitRoles(v); f.field == FieldAccessRoles && len(parts) > 1 {
+		var out []string
+		for _, part := range parts {
+			mapped, ok := f.lookup(part)
+			if !ok {
+				return "", false
+			}
+			out = append(out, mapped)
+		}
+		return strings.Join(out, ","), true
+	}
+	if f.rule.def != nil {
+		return *f.rule.def, true
+	}
+	return "", false
+}
+
+func (f fieldPlan) problem(msg string) *Problem {
+	return &Problem{Field: f.field, Message: msg, Severity: SeverityError}
+}
+
+// echoValue quotes an unmapped value in a message only for fields that hold
+// categories rather than personal identifiers.
+func echoValue(field, v string) string {
+	const maxEcho = 40
+	if !slices.Contains([]string{FieldSex, FieldAccessRoles, FieldPrescriberType, FieldTitle}, field) || len(v) > maxEcho {
+		return ""
+	}
+	return fmt.Sprintf(" (%q)", v)
+}

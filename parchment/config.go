@@ -1,0 +1,169 @@
+package parchment
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"time"
+)
+
+// Scopes the API knows. A token only carries those the organisation allows.
+const (
+	ScopeCreateUser = "create:user"
+	ScopeReadUser   = "read:user"
+	ScopeReadUsers  = "read:users"
+	ScopeUpdateUser = "update:user"
+)
+
+// Defaults applied by New to zero Config fields.
+const (
+	DefaultRate        = 10
+	DefaultBurst       = 1
+	DefaultMaxAttempts = 6
+	DefaultMinBackoff  = 500 * time.Millisecond
+	DefaultMaxBackoff  = 30 * time.Second
+	DefaultHTTPTimeout = 30 * time.Second
+)
+
+// Config configures a Client. Zero fields take the default their comment
+// names; New rejects a Config that cannot work, naming every problem.
+type Config struct {
+	// BaseURL is the API root including its path prefix, e.g.
+	// https://api.sandbox.parchmenthealth.io/external. Required. It must use
+	// https; plain http is accepted only for loopback hosts (127.0.0.0/8,
+	// ::1, localhost), where a local stand-in listens.
+	BaseURL string
+
+	// OrganizationID is the organisation every call works in. Required.
+	OrganizationID string
+
+	// OrganizationSecret is sent as x-organization-secret on every call.
+	// Required.
+	OrganizationSecret string
+
+	// Token is a ready bearer token. Set either Token or all of PartnerID,
+	// PartnerSecret and UserID, not both. A static token cannot be renewed,
+	// so a 401 with it is fatal at once.
+	Token string
+
+	// PartnerID, PartnerSecret and UserID are the partner credentials the
+	// client exchanges for tokens at POST /v1/token, renewing them shortly
+	// before they expire and once after a 401.
+	PartnerID     string
+	PartnerSecret string
+	UserID        string
+
+	// Scopes are requested with every token. Defaults to create:user,
+	// read:user, read:users and update:user.
+	Scopes []string
+
+	// HTTPClient sends every request. Defaults to a client with a 30 s
+	// timeout that does not follow redirects.
+	HTTPClient *http.Client
+
+	// Rate is the organisation's request rate in requests per second,
+	// shared by every goroutine using the Client. Defaults to 10.
+	Rate float64
+
+	// Burst is how many requests may go at once before Rate applies.
+	// Defaults to 1: Parchment publishes no limits, so requests are spread
+	// evenly rather than bunched.
+	Burst int
+
+	// MaxAttempts bounds the attempts of one call on retryable failures
+	// (429, 5xx, network errors). The one retry after a token renewal is
+	// not counted. Defaults to 6.
+	MaxAttempts int
+
+	// MinBackoff and MaxBackoff bound the exponential backoff between
+	// attempts; each wait is drawn at random up to the current bound (full
+	// jitter). A Retry-After header overrides them. Default to 500 ms and
+	// 30 s.
+	MinBackoff time.Duration
+	MaxBackoff time.Duration
+
+	// Logger receives one debug line per attempt and warnings on retries.
+	// It never receives secrets or tokens. Defaults to discarding.
+	Logger *slog.Logger
+}
+
+// withDefaults returns cfg with every zero field set to its default.
+func (cfg Config) withDefaults() Config {
+	if len(cfg.Scopes) == 0 {
+		cfg.Scopes = []string{ScopeCreateUser, ScopeReadUser, ScopeReadUsers, ScopeUpdateUser}
+	} else {
+		cfg.Scopes = slices.Clone(cfg.Scopes)
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{
+			Timeout: DefaultHTTPTimeout,
+			// The API never redirects; following one would resend
+			// credentials somewhere unexpected.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	cfg.Rate = orDefault(cfg.Rate, DefaultRate)
+	cfg.Burst = orDefault(cfg.Burst, DefaultBurst)
+	cfg.MaxAttempts = orDefault(cfg.MaxAttempts, DefaultMaxAttempts)
+	cfg.MinBackoff = orDefault(cfg.MinBackoff, DefaultMinBackoff)
+	cfg.MaxBackoff = orDefault(cfg.MaxBackoff, DefaultMaxBackoff)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return cfg
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// validate reports every problem of a defaulted Config at once. Messages
+// name fields, never their secret values.
+func (cfg Config) validate() error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("parchment: config: "+format, args...))
+	}
+	if _, err := parseBaseURL(cfg.BaseURL); err != nil {
+		bad("BaseURL: %v", err)
+	}
+	if cfg.OrganizationID == "" {
+		bad("OrganizationID is required")
+	}
+	if cfg.OrganizationSecret == "" {
+		bad("OrganizationSecret is required")
+	}
+	partner := cfg.PartnerID != "" || cfg.PartnerSecret != "" || cfg.UserID != ""
+	switch {
+	case cfg.Token != "" && partner:
+		bad("set Token or PartnerID, PartnerSecret and UserID, not both")
+	case cfg.Token == "" && !partner:
+		bad("Token or PartnerID, PartnerSecret and UserID are required")
+	case partner && (cfg.PartnerID == "" || cfg.PartnerSecret == "" || cfg.UserID == ""):
+		bad("PartnerID, PartnerSecret and UserID must all be set")
+	}
+	for _, s := range cfg.Scopes {
+		if s == "" {
+			bad("Scopes holds an empty scope")
+		}
+	}
+	if cfg.Rate < 0 {
+		bad("Rate must be positive, got %v", cfg.Rate)
+	}
+	if cfg.Burst < 0 {
+		bad("Burst must be positive, got %d", cfg.Burst)
+	}
+	if cfg.MaxAttempts < 0 {
+		bad("MaxAttempts must be positive, got %d", cfg.MaxAttempts)
+	}
+	if cfg.MinBackoff < 0 || cfg.MaxBackoff < cfg.MinBackoff {
+		bad("need 0 < MinBackoff <= MaxBackoff, got %v and %v", cfg.MinBackoff, cfg.MaxBackoff)
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,90 @@
+package parchment
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrStopped is wrapped by every call made after an earlier call of the
+// same Client failed fatally; such calls send nothing.
+var ErrStopped = errors.New("not sent: an earlier call failed fatally")
+
+// Error is a failed call. Status, Code and the problem fields come from the
+// last response, when one arrived; Err holds the network or decoding cause.
+type Error struct {
+	// Op names the call: "create user", "list users", "token", ….
+	Op     string
+	Status int
+	// Code is the envelope's machine code, e.g. USER_ALREADY_EXISTS.
+	Code       string
+	Type       string
+	Title      string
+	Detail     string
+	Validation []FieldError
+	// UserID is a Parchment user id the error body named, if any (a 409
+	// about an existing user may carry one).
+	UserID string
+	// RequestID is the requestId of the last response.
+	RequestID string
+	// Attempts lists every exchange of the call, the failed one last.
+	Attempts []Attempt
+	// Err is the cause when no usable response arrived.
+	Err error
+
+	mayHaveApplied bool
+	// canceled marks a call ended by its own context.
+	canceled bool
+	// retryAfter is the server's Retry-After, when it sent one.
+	retryAfter    time.Duration
+	hasRetryAfter bool
+}
+
+// FieldError is one entry of a 422's error.validation list.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+	Code    string `json:"code"`
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "parchment: %s: ", e.Op)
+	if e.Status == 0 {
+		fmt.Fprintf(&b, "no response after %d attempt(s)", len(e.Attempts))
+	} else {
+		fmt.Fprintf(&b, "%d", e.Status)
+	}
+	for _, s := range []string{e.Code, e.Title, e.Detail} {
+		if s != "" {
+			b.WriteString(" " + s)
+		}
+	}
+	for _, v := range e.Validation {
+		fmt.Fprintf(&b, "; %s: %s", v.Field, v.Message)
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request %s)", e.RequestID)
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// MayHaveApplied reports whether some attempt of this call may have
+// changed Parchment although the call failed: an attempt got no response
+// or a 5xx, or a success arrived that could not be read. After a failed
+// create it tells "our own create whose answer was lost" from a conflict
+// with a user someone else made.
+func (e *Error) MayHaveApplied() bool { return e.mayHaveApplied }
+
+// AsError returns err as an *Error when it is one.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	ok := errors.As(err, &e)
+	return e, ok
+}

@@ -1,0 +1,160 @@
+package parchment
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+)
+
+// request describes one call to the API.
+type request struct {
+	op     string
+	method string
+	path   string // escaped, relative to BaseURL
+	query  url.Values
+	header http.Header // extra headers: the token exchange's credentials
+	body   any         // sent as JSON when non-nil
+	into   any         // receives the envelope's data on success
+	// anonymous requests carry no bearer token: the token exchange itself.
+	anonymous bool
+}
+
+// Result is what every successful call reports about its exchange.
+type Result struct {
+	// Status is the HTTP status of the successful attempt.
+	Status int
+	// Message is the envelope's human-readable message.
+	Message string
+	// RequestID is the successful attempt's requestId (for a list, the
+	// last page's; each page's is in Attempts).
+	RequestID string
+	// Attempts lists every exchange of the call, the successful one last.
+	Attempts []Attempt
+
+	code string
+	data json.RawMessage
+}
+
+// unreadable turns a success the client cannot use into an error. The
+// server did act, so the error says it may have applied.
+func (r *Result) unreadable(op, why string) *Error {
+	return &Error{
+		Op: op, Status: r.Status, RequestID: r.RequestID, Attempts: r.Attempts,
+		Err: errors.New("unreadable success: " + why), mayHaveApplied: true,
+	}
+}
+
+// do runs one call: it paces, authenticates, sends and retries until the
+// call succeeds, fails for good or runs out of attempts.
+func (c *Client) do(ctx context.Context, req request) (*Result, error) {
+	var body []byte
+	if req.body != nil {
+		var err error
+		if body, err = json.Marshal(req.body); err != nil {
+			return nil, &Error{Op: req.op, Err: fmt.Errorf("encode request: %w", err)}
+		}
+	}
+	var attempts []Attempt
+	fail := func(e *Error) (*Result, error) {
+		if e.Op == "" {
+			e.Op = req.op
+		}
+		e.Attempts = attempts
+		e.mayHaveApplied = e.mayHaveApplied || slices.ContainsFunc(attempts, Attempt.mayHaveApplied)
+		if e.Class() == ClassFatal {
+			c.stop(e)
+		}
+		return nil, e
+	}
+	limit := c.cfg.MaxAttempts
+	renewed := false
+	for {
+		if e := c.stopped(); e != nil {
+			return fail(e)
+		}
+		bearer, err := c.bearer(ctx, req)
+		if err != nil {
+			return fail(tokenFailure(req.op, err))
+		}
+		if err := c.pacer.wait(ctx); err != nil {
+			return fail(&Error{Err: err, canceled: true})
+		}
+		res, att, e := c.send(ctx, req, body, bearer)
+		attempts = append(attempts, att)
+		c.log.Debug("parchment attempt", "op", req.op, "attempt", len(attempts), "status", att.Status,
+			"request_id", att.RequestID, "duration", att.Duration, "error", att.Err)
+		if e == nil {
+			c.pacer.succeeded()
+			res.Attempts = attempts
+			err := res.decode(req.into)
+			res.data = nil
+			if err != nil {
+				return fail(res.unreadable(req.op, err.Error()))
+			}
+			return res, nil
+		}
+		if ctx.Err() != nil {
+			e.canceled = true
+			return fail(e)
+		}
+		if e.Status == http.StatusUnauthorized && bearer != "" && c.tokens.renewable() && !renewed {
+			// Tokens can be revoked before they expire: renew once and
+			// send again; a second 401 is final.
+			renewed = true
+			limit++
+			c.tokens.invalidate(bearer)
+			continue
+		}
+		if e.Class() != ClassRetry || len(attempts) >= limit {
+			return fail(e)
+		}
+		wait, ok := e.retryAfter, e.hasRetryAfter
+		if !ok {
+			wait = backoff(len(attempts), c.cfg.MinBackoff, c.cfg.MaxBackoff, c.jitter)
+		}
+		c.log.Warn("parchment retry", "op", req.op, "attempt", len(attempts), "status", att.Status,
+			"request_id", att.RequestID, "wait", wait, "error", att.Err)
+		if e.Status == http.StatusTooManyRequests {
+			// The limit is the organisation's: hold back every goroutine.
+			c.pacer.pause(wait)
+			continue
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return fail(&Error{Err: err, canceled: true})
+		}
+	}
+}
+
+// bearer returns the token for an API call, none for the token exchange.
+func (c *Client) bearer(ctx context.Context, req request) (string, error) {
+	if req.anonymous {
+		return "", nil
+	}
+	return c.tokens.get(ctx)
+}
+
+// tokenFailure turns a failed token exchange into the failure of the call
+// that needed it. The token's own error is shared by every caller waiting
+// on the exchange, so it is copied, not changed.
+func tokenFailure(op string, err error) *Error {
+	t, ok := AsError(err)
+	if !ok {
+		return &Error{Err: err, canceled: true}
+	}
+	return &Error{
+		Op: op + " (token)", Status: t.Status, Code: t.Code, Type: t.Type, Title: t.Title,
+		Detail: t.Detail, Validation: t.Validation, RequestID: t.RequestID, Err: t.Err, canceled: t.canceled,
+	}
+}
+
+// decode reads the envelope's data into into.
+func (r *Result) decode(into any) error {
+	if into == nil || len(r.data) == 0 || string(r.data) == "null" {
+		return nil
+	}
+	return json.Unmarshal(r.data, into)
+}

@@ -1,0 +1,111 @@
+package parchmenttest_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
+)
+
+// tokenHeaders are valid partner credentials for org.
+func tokenHeaders(orgID string) []string {
+	return []string{
+		"x-partner-id", parchmenttest.DefaultPartnerID,
+		"x-partner-secret", parchmenttest.DefaultPartnerSecret,
+		"x-organization-id", orgID,
+		"x-user-id", "user_1",
+	}
+}
+
+// issue exchanges the default partner credentials for a token.
+func issue(t *testing.T, s *parchmenttest.Server, orgID string, scopes ...string) string {
+	t.Helper()
+	a := send(t, s, http.MethodPost, "/v1/token", map[string]any{"grantType": "client_credentials", "scope": scopes}, tokenHeaders(orgID)...)
+	require.Equal(t, http.StatusOK, a.Status, a.Error.Detail)
+	tok, _ := a.Data["accessToken"].(string)
+	require.NotEmpty(t, tok)
+	return tok
+}
+
+func TestTokenExchange(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{TokenTTL: 90 * time.Second})
+	body := map[string]any{"grantType": "client_credentials", "scope": []string{"read:users"}}
+	a := send(t, s, http.MethodPost, "/v1/token", body, tokenHeaders(org)...)
+	require.Equal(t, http.StatusOK, a.Status)
+	require.EqualValues(t, 90, a.Data["expiresIn"])
+	require.Equal(t, "Bearer", a.Data["tokenType"])
+	require.Equal(t, []any{"read:users"}, a.Data["scope"])
+
+	bad := append(tokenHeaders(org), "x-partner-secret", "wrong")
+	require.Equal(t, http.StatusUnauthorized, send(t, s, http.MethodPost, "/v1/token", body, bad...).Status)
+	bad = append(tokenHeaders(org), "x-organization-secret", "wrong")
+	require.Equal(t, http.StatusUnauthorized, send(t, s, http.MethodPost, "/v1/token", body, bad...).Status)
+	bad = append(tokenHeaders(org), "x-user-id", "")
+	require.Equal(t, http.StatusUnauthorized, send(t, s, http.MethodPost, "/v1/token", body, bad...).Status)
+
+	a = send(t, s, http.MethodPost, "/v1/token", map[string]any{"grantType": "password"}, tokenHeaders(org)...)
+	require.Equal(t, http.StatusBadRequest, a.Status)
+	a = send(t, s, http.MethodPost, "/v1/token", map[string]any{"grantType": "client_credentials", "scope": []string{"delete:everything"}}, tokenHeaders(org)...)
+	require.Equal(t, http.StatusBadRequest, a.Status)
+	require.Equal(t, 3, s.Counters().Unauthorized)
+}
+
+func TestIssuedTokenChecks(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{})
+	tok := issue(t, s, org, "read:users")
+	bearer := "Bearer " + tok
+
+	require.Equal(t, http.StatusOK, send(t, s, http.MethodGet, usersPath(org), nil, "Authorization", bearer).Status)
+	a := send(t, s, http.MethodPost, usersPath(org), staff("E", "e@example.com"), "Authorization", bearer)
+	require.Equal(t, http.StatusForbidden, a.Status)
+	require.Equal(t, "This operation requires the 'create:user' scope", a.Error.Detail)
+	require.Equal(t, http.StatusForbidden, send(t, s, http.MethodGet, usersPath("org_other"), nil, "Authorization", bearer).Status)
+	require.Equal(t, http.StatusUnauthorized, send(t, s, http.MethodGet, usersPath(org), nil, "Authorization", bearer, "x-organization-secret", "wrong").Status)
+	require.Equal(t, http.StatusUnauthorized, send(t, s, http.MethodGet, usersPath(org), nil, "Authorization", "Bearer tok_forged").Status)
+	require.Equal(t, http.StatusUnauthorized, send(t, s, http.MethodGet, usersPath(org), nil, "Authorization", "").Status)
+
+	s.ExpireTokens()
+	a = send(t, s, http.MethodGet, usersPath(org), nil, "Authorization", bearer)
+	require.Equal(t, http.StatusUnauthorized, a.Status)
+	require.Equal(t, "Token has expired", a.Error.Detail)
+	fresh := issue(t, s, org)
+	require.Equal(t, http.StatusOK, send(t, s, http.MethodGet, usersPath(org), nil, "Authorization", "Bearer "+fresh).Status)
+
+	c := s.Counters()
+	require.Equal(t, 4, c.Unauthorized)
+	require.Equal(t, 2, c.Forbidden)
+}
+
+func TestTokenExpiresAfterTTL(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{TokenTTL: 50 * time.Millisecond})
+	tok := issue(t, s, org)
+	require.Equal(t, http.StatusOK, send(t, s, http.MethodGet, usersPath(org), nil, "Authorization", "Bearer "+tok).Status)
+	time.Sleep(60 * time.Millisecond)
+	require.Equal(t, http.StatusUnauthorized, send(t, s, http.MethodGet, usersPath(org), nil, "Authorization", "Bearer "+tok).Status)
+}
+
+func TestAllowScopes(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{})
+	s.AllowScopes(org, "read:users")
+	tok := issue(t, s, org, "create:user", "read:users")
+	a := send(t, s, http.MethodPost, usersPath(org), staff("E", "e@example.com"), "Authorization", "Bearer "+tok)
+	require.Equal(t, http.StatusForbidden, a.Status)
+	require.Equal(t, "https://parchment.health/errors/insufficient-scope", a.Error.Type)
+}
+
+func TestRejectTokens(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{})
+	s.RejectTokens(true)
+	require.Equal(t, http.StatusUnauthorized, send(t, s, http.MethodGet, usersPath(org), nil).Status, "the static token too")
+	require.Equal(t, http.StatusUnauthorized, send(t, s, http.MethodGet, usersPath(org), nil, "Authorization", "Bearer "+issue(t, s, org)).Status)
+	s.RejectTokens(false)
+	require.Equal(t, http.StatusOK, send(t, s, http.MethodGet, usersPath(org), nil).Status)
+}

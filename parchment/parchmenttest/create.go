@@ -1,0 +1,114 @@
+package parchmenttest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+)
+
+// createBody is the create request as the create page documents it.
+type createBody struct {
+	GivenName              string   `json:"given_name"`
+	FamilyName             string   `json:"family_name"`
+	Email                  string   `json:"email"`
+	ExternalUserID         string   `json:"external_user_id"`
+	DateOfBirth            string   `json:"date_of_birth"`
+	Sex                    string   `json:"sex"`
+	Phone                  string   `json:"phone"`
+	AccessRoles            []string `json:"access_roles"`
+	HPIINumber             string   `json:"hpii_number"`
+	PrescriberType         string   `json:"prescriber_type"`
+	PrescriberNumber       string   `json:"prescriber_number"`
+	Qualifications         string   `json:"qualifications"`
+	Title                  string   `json:"title"`
+	ProviderNumber         string   `json:"provider_number"`
+	AHPRANumber            string   `json:"ahpra_number"`
+	HospitalProviderNumber string   `json:"hospital_provider_number"`
+}
+
+// check applies the create page's rules: the provider role makes the
+// prescriber fields required, and set fields are checked whatever the role.
+func (b createBody) check() []FieldError {
+	var c checks
+	provider := slices.Contains(b.AccessRoles, "provider")
+	c.field("given_name", b.GivenName, true, c.lengthOf(1, 255))
+	c.field("family_name", b.FamilyName, true, c.lengthOf(1, 255))
+	c.field("email", b.Email, true, c.email)
+	c.roles("access_roles", b.AccessRoles)
+	c.field("date_of_birth", b.DateOfBirth, provider, c.date)
+	c.field("sex", b.Sex, provider, c.among(sexes()))
+	c.field("hpii_number", b.HPIINumber, provider, c.hpii)
+	c.field("prescriber_type", b.PrescriberType, provider, c.among(prescriberTypes()))
+	c.field("prescriber_number", b.PrescriberNumber, provider && b.PrescriberType != podiatrist, c.lengthOf(1, 10))
+	c.field("qualifications", b.Qualifications, provider, c.lengthOf(1, 255))
+	c.field("ahpra_number", b.AHPRANumber, false, c.lengthOf(1, 15))
+	c.field("provider_number", b.ProviderNumber, false, c.lengthOf(1, 15))
+	c.field("phone", b.Phone, false, c.phone)
+	return c.problems
+}
+
+func (b createBody) user() User {
+	return User{
+		ExternalUserID: b.ExternalUserID, Email: b.Email,
+		GivenName: b.GivenName, FamilyName: b.FamilyName, FullName: b.GivenName + " " + b.FamilyName,
+		DateOfBirth: b.DateOfBirth, Sex: b.Sex, Phone: b.Phone, AccessRoles: slices.Clone(b.AccessRoles),
+		Title: b.Title, HPIINumber: b.HPIINumber, PrescriberType: b.PrescriberType,
+		PrescriberNumber: b.PrescriberNumber, Qualifications: b.Qualifications,
+		ProviderNumber: b.ProviderNumber, AHPRANumber: b.AHPRANumber,
+		HospitalProviderNumber: b.HospitalProviderNumber,
+	}
+}
+
+// createUser serves POST .../users: validate, refuse a taken partner user
+// id or email, then store.
+func (s *Server) createUser(r *http.Request, orgID string) reply {
+	var b createBody
+	if _, err := readJSON(r, &b); err != nil {
+		return badRequest("Invalid request format")
+	}
+	if problems := b.check(); len(problems) > 0 {
+		return invalid(problems)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.orgLocked(orgID)
+	switch byExternalID, byEmail := o.conflict(b.ExternalUserID, b.Email); {
+	case byExternalID:
+		return failCode(http.StatusConflict, "PARTNER_USER_ID_EXISTS", typeConflict, "Conflict", "Partner user ID already exists")
+	case byEmail:
+		return failCode(http.StatusConflict, "USER_ALREADY_EXISTS", typeConflict, "Conflict", "User with this email already exists")
+	}
+	u := s.addLocked(o, b.user())
+	s.counters.Creates++
+	rep := ok(http.StatusCreated, "User created successfully", "USER_CREATED", map[string]string{
+		"external_user_id":  u.ExternalUserID,
+		"parchment_user_id": u.UserID,
+		"url":               portalURL(r, orgID, u.UserID),
+	})
+	rep.applied = true
+	return rep
+}
+
+// portalURL stands in for the link to the user in Parchment's portal.
+func portalURL(r *http.Request, orgID, userID string) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return fmt.Sprintf("%s://%s/portal/organizations/%s/users/%s", scheme, r.Host, url.PathEscape(orgID), url.PathEscape(userID))
+}
+
+// maxRequestBody bounds what is read of a request body.
+const maxRequestBody = 1 << 20
+
+// readJSON decodes the body into v and returns the raw bytes.
+func readJSON(r *http.Request, v any) ([]byte, error) {
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
+	if err != nil {
+		return nil, err
+	}
+	return raw, json.Unmarshal(raw, v)
+}

@@ -1,0 +1,9 @@
+// Package parchmenttest is an in-memory stand-in for the Parchment partner
+// API, faithful to this project's reading of it
+// (shared/parchment-api/CONTRACT.md): the same paths under /external, the
+// same envelopes, authentication, scopes, validation, conflicts and rate
+// limiting. It backs the client's tests, the sandbox command and the demo,
+// and can inject latency, server errors and dropped connections.
+//
+// Any organisation id is accepted and provisioned on first use.
+package parchmenttest

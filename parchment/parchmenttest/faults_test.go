@@ -1,0 +1,106 @@
+package parchmenttest_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
+)
+
+func TestRateLimit(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{Rate: 1, Burst: 1})
+	require.Equal(t, http.StatusOK, send(t, s, http.MethodGet, usersPath(org), nil).Status)
+	a := send(t, s, http.MethodGet, usersPath(org), nil)
+	require.Equal(t, http.StatusTooManyRequests, a.Status)
+	require.Equal(t, "1", a.RetryAfter)
+	require.Equal(t, "Rate limit exceeded", a.Error.Title)
+	require.Equal(t, "Too many requests. Please try again later.", a.Error.Detail)
+	require.Equal(t, http.StatusOK, send(t, s, http.MethodGet, usersPath("org_2"), nil).Status, "limits are per organisation")
+	require.Equal(t, 1, s.Counters().RateLimited)
+
+	time.Sleep(time.Second)
+	require.Equal(t, http.StatusOK, send(t, s, http.MethodGet, usersPath(org), nil).Status)
+}
+
+func TestFailRateChangesNothing(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{FailRate: 1})
+	a := send(t, s, http.MethodPost, usersPath(org), staff("E", "e@example.com"))
+	require.Equal(t, http.StatusInternalServerError, a.Status)
+	require.Empty(t, s.Snapshot(org))
+	c := s.Counters()
+	require.Equal(t, 1, c.ServerErrors)
+	require.Zero(t, c.Creates)
+}
+
+func TestDropRateAppliesThenDrops(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{DropRate: 1, Token: static})
+	raw, err := json.Marshal(staff("E", "e@example.com"))
+	require.NoError(t, err)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, s.URL+usersPath(org), bytes.NewReader(raw))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+static)
+	req.Header.Set("x-organization-secret", parchmenttest.DefaultOrganizationSecret)
+	resp, err := http.DefaultClient.Do(req)
+	if err == nil {
+		_ = resp.Body.Close()
+	}
+	require.Error(t, err, "no answer arrives")
+	require.Len(t, s.Snapshot(org), 1, "the create was applied")
+	require.Equal(t, 1, s.Counters().Drops)
+
+	// Reads and refused changes are never dropped.
+	require.Equal(t, http.StatusOK, send(t, s, http.MethodGet, usersPath(org), nil).Status)
+	require.Equal(t, http.StatusConflict, send(t, s, http.MethodPost, usersPath(org), staff("E", "e@example.com")).Status)
+}
+
+func TestSeedMakesFaultsReproducible(t *testing.T) {
+	t.Parallel()
+	outcomes := func() []int {
+		s := start(t, parchmenttest.Config{FailRate: 0.5, Seed: 42})
+		var got []int
+		for range 20 {
+			got = append(got, send(t, s, http.MethodGet, usersPath(org), nil).Status)
+		}
+		return got
+	}
+	first := outcomes()
+	require.Equal(t, first, outcomes())
+	require.Contains(t, first, http.StatusOK)
+	require.Contains(t, first, http.StatusInternalServerError)
+}
+
+func TestLatency(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{Latency: 50 * time.Millisecond})
+	began := time.Now()
+	send(t, s, http.MethodGet, usersPath(org), nil)
+	require.GreaterOrEqual(t, time.Since(began), 50*time.Millisecond)
+}
+
+func TestConcurrentCreates(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{})
+	var wg sync.WaitGroup
+	statuses := make([]int, 40)
+	for i := range statuses {
+		wg.Go(func() {
+			// Pairs share an external id: one of each pair wins.
+			statuses[i] = send(t, s, http.MethodPost, usersPath(org), staff(fmt.Sprint("E", i/2), fmt.Sprintf("u%d@example.com", i))).Status
+		})
+	}
+	wg.Wait()
+	require.Len(t, s.Snapshot(org), 20)
+	c := s.Counters()
+	require.Equal(t, 20, c.Creates)
+	require.Equal(t, 40, c.Requests["create"])
+}

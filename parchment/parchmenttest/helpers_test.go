@@ -1,0 +1,123 @@
+package parchmenttest_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
+)
+
+const (
+	org    = "org_1"
+	static = "static-token"
+)
+
+// answer is a decoded envelope.
+type answer struct {
+	Status     int
+	Success    bool           `json:"success"`
+	StatusCode int            `json:"statusCode"`
+	Message    string         `json:"message"`
+	Code       string         `json:"code"`
+	Data       map[string]any `json:"data"`
+	Error      struct {
+		Type       string                     `json:"type"`
+		Title      string                     `json:"title"`
+		Detail     string                     `json:"detail"`
+		Validation []parchmenttest.FieldError `json:"validation"`
+	} `json:"error"`
+	RequestID  string `json:"requestId"`
+	Timestamp  string `json:"timestamp"`
+	RetryAfter string
+}
+
+// fields lists the fields a 422 named.
+func (a answer) fields() []string {
+	var out []string
+	for _, v := range a.Error.Validation {
+		out = append(out, v.Field)
+	}
+	return out
+}
+
+// start serves a stand-in that accepts the static token.
+func start(t *testing.T, cfg parchmenttest.Config) *parchmenttest.Server {
+	t.Helper()
+	cfg.Token = static
+	return parchmenttest.Start(t, cfg)
+}
+
+// send makes one request with the static token and the right secret
+// unless header overrides them; body is JSON-encoded unless it is a string.
+func send(t *testing.T, s *parchmenttest.Server, method, path string, body any, header ...string) answer {
+	t.Helper()
+	var rd *bytes.Reader
+	switch b := body.(type) {
+	case nil:
+		rd = bytes.NewReader(nil)
+	case string:
+		rd = bytes.NewReader([]byte(b))
+	default:
+		raw, err := json.Marshal(b)
+		require.NoError(t, err)
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, s.URL+path, rd)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+static)
+	req.Header.Set("x-organization-secret", parchmenttest.DefaultOrganizationSecret)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, resp.Body.Close()) }()
+	var a answer
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&a))
+	a.Status = resp.StatusCode
+	a.RetryAfter = resp.Header.Get("Retry-After")
+	require.Equal(t, resp.StatusCode, a.StatusCode, "statusCode mirrors the HTTP status")
+	require.Regexp(t, `^req_\d+_[a-z0-9]{6}$`, a.RequestID)
+	return a
+}
+
+func usersPath(orgID string) string { return "/v1/organizations/" + orgID + "/users" }
+
+// staff is a valid non-provider create body.
+func staff(externalID, email string) map[string]any {
+	return map[string]any{
+		"given_name": "Rose", "family_name": "Tyler", "email": email,
+		"external_user_id": externalID, "access_roles": []string{"receptionist"},
+	}
+}
+
+// prescriber is a valid provider create body.
+func prescriber(externalID, email string) map[string]any {
+	return map[string]any{
+		"given_name": "Darlene", "family_name": "Cameron", "email": email,
+		"external_user_id": externalID, "access_roles": []string{"admin", "provider"},
+		"date_of_birth": "1969-10-02", "sex": "F", "hpii_number": "8003614900029560",
+		"prescriber_type": "M", "prescriber_number": "1234567", "qualifications": "MBBS",
+		"phone": "0412345678", "provider_number": "123456789", "ahpra_number": "MED0001234567",
+	}
+}
+
+// with returns a copy of body with changes applied; a nil value deletes.
+func with(body map[string]any, changes map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range body {
+		out[k] = v
+	}
+	for k, v := range changes {
+		if v == nil {
+			delete(out, k)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
+}

@@ -1,0 +1,113 @@
+package parchmenttest
+
+import (
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+)
+
+// PathPrefix is the path every endpoint is served under, as in
+// Parchment's base URLs.
+const PathPrefix = "/external"
+
+// Server is the stand-in. It is an http.Handler and safe for concurrent use.
+type Server struct {
+	// URL is the base URL clients use, prefix included. Start sets it; a
+	// Server mounted by other means leaves it empty.
+	URL string
+
+	cfg Config
+	log *slog.Logger
+	mux *http.ServeMux
+
+	mu            sync.Mutex
+	rng           *rand.Rand
+	requests      int
+	orgs          map[string]*org
+	tokens        map[string]issuedToken
+	expiredBefore time.Time // tokens issued before this are expired
+	rejectTokens  bool
+	counters      Counters
+	updates       []UpdateRequest
+}
+
+// New returns a Server with no users.
+func New(cfg Config) *Server {
+	cfg = cfg.withDefaults()
+	s := &Server{
+		cfg:    cfg,
+		log:    cfg.Logger,
+		mux:    http.NewServeMux(),
+		rng:    rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5eed)),
+		orgs:   map[string]*org{},
+		tokens: map[string]issuedToken{},
+	}
+	s.counters.Requests = map[string]int{}
+	s.routes()
+	return s
+}
+
+// Start serves a new Server on a loopback port for the length of the test.
+func Start(t testing.TB, cfg Config) *Server {
+	t.Helper()
+	s := New(cfg)
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	s.URL = ts.URL + PathPrefix
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Request kinds, as Counters.Requests names them.
+const (
+	kindToken    = "token"
+	kindValidate = "validate"
+	kindCreate   = "create"
+	kindList     = "list"
+	kindGet      = "get"
+	kindUpdate   = "update"
+	kindDisable  = "disable"
+	kindEnable   = "enable"
+	kindOther    = "other"
+)
+
+// endpoint is one route's behaviour.
+type endpoint struct {
+	kind     string // counted and logged under this name
+	scope    string // required of the token; empty: any valid token
+	mutating bool   // a successful answer may be dropped
+	handle   func(r *http.Request, orgID string) reply
+}
+
+func (s *Server) routes() {
+	const users = PathPrefix + "/v1/organizations/{org}/users"
+	routes := []struct {
+		method, path string
+		ep           endpoint
+	}{
+		{"POST", PathPrefix + "/v1/token", endpoint{kind: kindToken, handle: s.issueToken}},
+		{"GET", PathPrefix + "/v1/organizations/{org}/validate", endpoint{kind: kindValidate, handle: s.validate}},
+		{"POST", users, endpoint{kind: kindCreate, scope: scopeCreateUser, mutating: true, handle: s.createUser}},
+		{"GET", users, endpoint{kind: kindList, scope: scopeReadUsers, handle: s.listUsers}},
+		{"GET", users + "/{user}", endpoint{kind: kindGet, scope: scopeReadUser, handle: s.getUser}},
+		{"PUT", users + "/{user}", endpoint{kind: kindUpdate, scope: scopeUpdateUser, mutating: true, handle: s.updateUser}},
+		{"PUT", users + "/{user}/disable", endpoint{kind: kindDisable, scope: scopeUpdateUser, mutating: true, handle: s.setDisabled(true)}},
+		{"PUT", users + "/{user}/enable", endpoint{kind: kindEnable, scope: scopeUpdateUser, mutating: true, handle: s.setDisabled(false)}},
+	}
+	paths := map[string]bool{}
+	for _, rt := range routes {
+		s.mux.Handle(rt.method+" "+rt.path, s.serve(rt.ep))
+		if !paths[rt.path] {
+			// Another method on a known path gets an enveloped 405, not
+			// the mux's plain text one.
+			paths[rt.path] = true
+			s.mux.Handle(rt.path, s.plain(http.StatusMethodNotAllowed, "Method not allowed"))
+		}
+	}
+	s.mux.Handle("/", s.plain(http.StatusNotFound, "Route not found"))
+}

@@ -1,0 +1,144 @@
+// Package sync diffs a roster against the ledger and sends the difference to
+// Parchment: creates for people never synced, partial updates for people
+// whose fields changed, and nothing for everyone else.
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/parchment-sync/parchment-sync/mapping"
+)
+
+// ErrInterrupted is returned when a stop signal ended an apply early; the
+// calls already in flight finished and were recorded.
+var ErrInterrupted = errors.New("run interrupted: no new work was started after the stop signal")
+
+// AbortError stops a whole run: Parchment rejected the credentials, or the
+// ledger could not record an outcome.
+type AbortError struct{ Cause error }
+
+func (e *AbortError) Error() string { return "run aborted: " + e.Cause.Error() }
+func (e *AbortError) Unwrap() error { return e.Cause }
+
+// Run outcomes stored in the ledger.
+const (
+	OutcomeRunning     = "running"
+	OutcomeDone        = "done"
+	OutcomePartial     = "partial"
+	OutcomeAborted     = "aborted"
+	OutcomeInterrupted = "interrupted"
+)
+
+// Plan reports what Apply would do with rows. It sends nothing and writes
+// only its run record.
+func Plan(ctx context.Context, cfg Config, rows []mapping.Row) (*Report, error) {
+	return run(ctx, cfg, ModePlan, rows)
+}
+
+// Apply sends the difference between rows and the ledger to Parchment. Only
+// one apply per organisation runs at a time: ErrLocked otherwise. When ctx
+// is cancelled no new call starts, in-flight calls finish and are recorded,
+// and ErrInterrupted is returned with the report.
+func Apply(ctx context.Context, cfg Config, rows []mapping.Row) (*Report, error) {
+	return run(ctx, cfg, ModeApply, rows)
+}
+
+func run(ctx context.Context, cfg Config, mode Mode, rows []mapping.Row) (*Report, error) {
+	cfg, err := cfg.validate(mode)
+	if err != nil {
+		return nil, err
+	}
+	// The ledger must record outcomes even after a stop signal.
+	bg := context.WithoutCancel(ctx)
+	if mode == ModeApply {
+		unlock, err := cfg.Store.Lock(ctx, cfg.OrganizationID)
+		if err != nil {
+			if errors.Is(err, ErrLocked) {
+				return nil, err
+			}
+			return nil, &AbortError{Cause: fmt.Errorf("lock organisation: %w", err)}
+		}
+		defer func() {
+			if err := unlock(bg); err != nil {
+				cfg.Logger.Warn("releasing the organisation lock", "error", err)
+			}
+		}()
+	}
+
+	r := Run{OrganizationID: cfg.OrganizationID, Mode: string(mode), Source: cfg.Source, StartedAt: time.Now().UTC(), Outcome: OutcomeRunning}
+	r.ID, err = cfg.Store.StartRun(ctx, r)
+	if err != nil {
+		return nil, &AbortError{Cause: fmt.Errorf("record run start: %w", err)}
+	}
+	report := &Report{Mode: mode, OrganizationID: cfg.OrganizationID, RunID: r.ID}
+
+	entries, err := cfg.Store.Entries(ctx, cfg.OrganizationID)
+	var runErr error
+	t := &tally{}
+	if err != nil {
+		runErr = &AbortError{Cause: fmt.Errorf("read ledger: %w", err)}
+	} else {
+		decisions := march(rows, entries)
+		if mode == ModePlan {
+			for _, d := range decisions {
+				planOne(t, d)
+			}
+		} else {
+			x := newExecutor(cfg, r.ID, t)
+			runErr = x.execute(ctx, decisions)
+		}
+	}
+
+	t.report(report)
+	report.Outcome = outcome(report, runErr)
+	r.Outcome, r.Counts, r.FinishedAt = report.Outcome, report.Counts, time.Now().UTC()
+	if err := cfg.Store.FinishRun(bg, r); err != nil && runErr == nil {
+		runErr = &AbortError{Cause: fmt.Errorf("record run end: %w", err)}
+	}
+	cfg.Logger.Info("run finished", "mode", mode, "run_id", r.ID, "outcome", report.Outcome,
+		"create", report.Counts.Create, "update", report.Counts.Update, "unchanged", report.Counts.Unchanged,
+		"manual", report.Counts.Manual, "orphaned", report.Counts.Orphaned,
+		"invalid", report.Counts.Invalid, "failed", report.Counts.Failed)
+	return report, runErr
+}
+
+func outcome(r *Report, err error) string {
+	switch {
+	case errors.Is(err, ErrInterrupted):
+		return OutcomeInterrupted
+	case err != nil:
+		return OutcomeAborted
+	case r.HasFailures():
+		return OutcomePartial
+	default:
+		return OutcomeDone
+	}
+}
+
+// planOne reports a decision without acting on it.
+func planOne(t *tally, d decision) {
+	c := Change{ExternalUserID: d.externalID(), Line: d.line(), Manual: d.manual}
+	if d.entry != nil {
+		c.ParchmentUserID = d.entry.ParchmentUserID
+	}
+	switch d.action {
+	case ActionResolve:
+		if d.row == nil {
+			c.Note = "an interrupted run's create will be looked up in Parchment; it is not on the roster"
+			t.add(ActionOrphaned, c)
+			return
+		}
+		c.Note = "resolves a create an interrupted run left pending"
+		t.add(ActionCreate, c)
+	case ActionInvalid:
+		t.add(ActionInvalid, c, problemFailures(d.problems, d.line(), d.externalID())...)
+	case ActionUpdate:
+		c.Fields = d.update.changed
+		t.add(ActionUpdate, c)
+	default:
+		t.add(d.action, c)
+	}
+}

@@ -1,0 +1,196 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	gosync "sync"
+	"time"
+
+	"github.com/sourcegraph/conc/pool"
+
+	"github.com/parchment-sync/parchment-sync/mapping"
+	"github.com/parchment-sync/parchment-sync/parchment"
+)
+
+// executor sends decisions through a bounded pool and commits each outcome.
+type executor struct {
+	cfg   Config
+	runID int64
+	t     *tally
+	dir   *directory
+
+	// stop is closed when the run must take no new work: a fatal error.
+	stop     chan struct{}
+	stopOnce gosync.Once
+	mu       gosync.Mutex
+	fatal    error
+}
+
+func newExecutor(cfg Config, runID int64, t *tally) *executor {
+	return &executor{cfg: cfg, runID: runID, t: t, dir: &directory{api: cfg.API}, stop: make(chan struct{})}
+}
+
+// execute resolves pending creates first, then sends everything else. ctx
+// cancellation stops dispatch; calls already started run to completion on a
+// context that outlives it, so their outcomes are recorded.
+func (x *executor) execute(ctx context.Context, decisions []decision) error {
+	calls := context.WithoutCancel(ctx)
+	split := 0
+	for split < len(decisions) && decisions[split].action == ActionResolve {
+		split++
+	}
+	for _, phase := range [][]decision{decisions[:split], decisions[split:]} {
+		p := pool.New().WithMaxGoroutines(x.cfg.Concurrency)
+		for _, d := range phase {
+			if x.stopped(ctx) {
+				break
+			}
+			p.Go(func() { x.one(calls, d) })
+		}
+		p.Wait()
+	}
+	if err := x.fatalErr(); err != nil {
+		return &AbortError{Cause: err}
+	}
+	if ctx.Err() != nil {
+		return ErrInterrupted
+	}
+	return nil
+}
+
+func (x *executor) stopped(ctx context.Context) bool {
+	select {
+	case <-x.stop:
+		return true
+	case <-ctx.Done():
+		return true
+	default:
+		return false
+	}
+}
+
+func (x *executor) abort(err error) {
+	x.mu.Lock()
+	if x.fatal == nil {
+		x.fatal = err
+	}
+	x.mu.Unlock()
+	x.stopOnce.Do(func() { close(x.stop) })
+}
+
+func (x *executor) fatalErr() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.fatal
+}
+
+func (x *executor) one(ctx context.Context, d decision) {
+	c := Change{ExternalUserID: d.externalID(), Line: d.line(), Manual: d.manual}
+	switch d.action {
+	case ActionCreate:
+		x.create(ctx, d.row, nil, c)
+	case ActionResolve:
+		if d.row == nil {
+			x.resolveAbsent(ctx, d.entry, c)
+		} else {
+			x.create(ctx, d.row, d.entry, c)
+		}
+	case ActionUpdate:
+		c.ParchmentUserID = d.entry.ParchmentUserID
+		x.update(ctx, d.row, d.entry, d.update, c)
+	case ActionInvalid:
+		x.t.add(ActionInvalid, c, problemFailures(d.problems, d.line(), d.externalID())...)
+	default:
+		if d.entry != nil {
+			c.ParchmentUserID = d.entry.ParchmentUserID
+		}
+		x.t.add(d.action, c)
+	}
+}
+
+// commit stores an outcome. A ledger that cannot record outcomes stops the
+// run: nothing may be sent that the ledger does not know about. Only
+// ErrParchmentUserTaken is left to the caller, as a failure of one row.
+func (x *executor) commit(ctx context.Context, c Commit) error {
+	err := x.cfg.Store.Commit(ctx, x.cfg.OrganizationID, c)
+	if err != nil && !errors.Is(err, ErrParchmentUserTaken) {
+		x.abort(err)
+	}
+	return err
+}
+
+func (x *executor) attempts(op, externalID string, as []parchment.Attempt) []Attempt {
+	out := make([]Attempt, 0, len(as))
+	for _, a := range as {
+		out = append(out, Attempt{
+			RunID: x.runID, Operation: op, ExternalUserID: externalID,
+			HTTPStatus: a.Status, RequestID: a.RequestID, Error: a.Err,
+			Duration: a.Duration, At: a.Started,
+		})
+	}
+	return out
+}
+
+// fail records a refused call: its attempts are committed with keep and the
+// row is counted failed. A fatal error also stops the run.
+func (x *executor) fail(ctx context.Context, op string, c Change, err error, keep Commit) {
+	f := Failure{ExternalUserID: c.ExternalUserID, Line: c.Line, Message: err.Error()}
+	var pe *parchment.Error
+	if errors.As(err, &pe) {
+		f.HTTPStatus, f.RequestID = pe.Status, pe.RequestID
+		if len(pe.Validation) > 0 {
+			f.Field = pe.Validation[0].Field
+		}
+		keep.Attempts = append(keep.Attempts, x.attempts(op, c.ExternalUserID, pe.Attempts)...)
+		if parchment.IsFatal(err) {
+			x.abort(err)
+		}
+	}
+	if keep.Entry != nil || keep.Forget != "" || len(keep.Attempts) > 0 {
+		// Best effort: a ledger failure here has already stopped the run.
+		_ = x.commit(ctx, keep)
+	}
+	x.cfg.Logger.Warn(op+" failed", "external_user_id", c.ExternalUserID, "line", c.Line,
+		"http_status", f.HTTPStatus, "request_id", f.RequestID, "error", f.Message)
+	x.t.add(actionFailed, c, f)
+}
+
+func (x *executor) update(ctx context.Context, row *mapping.Row, e *Entry, up *updatePlan, c Change) {
+	c.Fields = up.changed
+	rid, err := x.sendUpdate(ctx, e, up)
+	if err != nil {
+		x.fail(ctx, "update", c, err, Commit{})
+		return
+	}
+	c.RequestID = rid
+	x.cfg.Logger.Info("updated", "external_user_id", c.ExternalUserID, "line", row.Line,
+		"fields", up.changed, "request_id", rid)
+	x.t.add(ActionUpdate, c)
+}
+
+// sendUpdate sends one partial update and commits the fields it carried.
+func (x *executor) sendUpdate(ctx context.Context, e *Entry, up *updatePlan) (string, error) {
+	res, err := x.cfg.API.UpdateUser(ctx, e.ParchmentUserID, up.req)
+	if err != nil {
+		return "", err
+	}
+	next := *e
+	next.Fields = mergeFields(e.Fields, up.synced)
+	next.UpdatedAt = time.Now().UTC()
+	if err := x.commit(ctx, Commit{Entry: &next, Attempts: x.attempts("update", e.ExternalUserID, res.Attempts)}); err != nil {
+		return res.RequestID, err
+	}
+	*e = next
+	return res.RequestID, nil
+}
+
+func mergeFields(old, changed map[string]string) map[string]string {
+	out := make(map[string]string, len(old)+len(changed))
+	for k, v := range old {
+		out[k] = v
+	}
+	for k, v := range changed {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,214 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/parchment-sync/parchment-sync/mapping"
+	"github.com/parchment-sync/parchment-sync/parchment"
+)
+
+// create sends a create whose intent is committed first, so a run killed
+// mid-call leaves a pending entry the next run resolves instead of creating
+// the person again. pending is the entry a dead run left, or nil.
+func (x *executor) create(ctx context.Context, row *mapping.Row, pending *Entry, c Change) {
+	rec := row.Record
+	resolving := pending != nil
+	if !resolving {
+		intent := Entry{
+			ExternalUserID: rec.ExternalUserID, State: StatePending, Email: rec.Email,
+			Fields: rec.Fields(), UpdatedAt: time.Now().UTC(),
+		}
+		if err := x.commit(ctx, Commit{Entry: &intent}); err != nil {
+			x.fail(ctx, "create", c, fmt.Errorf("record create intent: %w", err), Commit{})
+			return
+		}
+		pending = &intent
+	} else {
+		c.Note = "resolved a create an interrupted run left pending"
+	}
+
+	since := time.Now()
+	res, err := x.cfg.API.CreateUser(ctx, createRequest(rec))
+	if err == nil {
+		x.created(ctx, row, pending, res, c)
+		return
+	}
+	var pe *parchment.Error
+	if errors.As(err, &pe) && (pe.Status == http.StatusConflict || pe.Code == parchment.CodeUserAlreadyExists) {
+		ours := resolving || pe.MayHaveApplied()
+		if ours || pe.Code == parchment.CodeUserAlreadyExists {
+			x.recoverExisting(ctx, row, pending, ours, pe, since, c)
+			return
+		}
+		// The external id belongs to a user this ledger never created.
+		x.fail(ctx, "create", c, conflictError{cause: pe}, Commit{Forget: rec.ExternalUserID})
+		return
+	}
+	keep := Commit{}
+	if !resolving && !mayHaveApplied(err) {
+		// Nothing reached Parchment: drop the intent so the next run starts clean.
+		keep.Forget = rec.ExternalUserID
+	}
+	x.fail(ctx, "create", c, err, keep)
+}
+
+// conflictError explains a 409 that needs a person.
+type conflictError struct{ cause *parchment.Error }
+
+func (e conflictError) Error() string {
+	return "a Parchment user this ledger did not create already has this external_user_id: a person must resolve it"
+}
+func (e conflictError) Unwrap() error { return e.cause }
+
+func mayHaveApplied(err error) bool {
+	var pe *parchment.Error
+	if errors.As(err, &pe) {
+		return pe.MayHaveApplied()
+	}
+	// Anything else (a cancelled context, an unexpected transport error)
+	// may have reached Parchment.
+	return true
+}
+
+// created records a create Parchment answered with a user id.
+func (x *executor) created(ctx context.Context, row *mapping.Row, pending *Entry, res *parchment.CreateResult, c Change) {
+	rec := row.Record
+	attempts := x.attempts("create", rec.ExternalUserID, res.Attempts)
+	c.RequestID = res.RequestID
+	if res.UserID == "" {
+		// A success without an id cannot be mapped; find it by listing.
+		x.recoverExisting(ctx, row, pending, true, &parchment.Error{Status: res.Status, Code: res.Code, RequestID: res.RequestID, Attempts: res.Attempts}, time.Now(), c)
+		return
+	}
+	fields := syncedAfterCreate(rec.Fields(), res.Code)
+	switch {
+	case res.Status == http.StatusAccepted:
+		fields = adoptedFields(rec)
+		c.Note = "Parchment matched an existing user with conflicting demographics: review it in Parchment"
+	case res.Code == parchment.CodeUserAlreadyExists:
+		fields = adoptedFields(rec)
+		c.Note = "Parchment already had a user with this email: mapped to it, review it in Parchment"
+	case res.Code == parchment.CodeProviderCreationFailed:
+		c.Note = "the provider part failed: provider fields are sent again next run"
+	}
+	x.mapTo(ctx, row, res.UserID, fields, attempts, c)
+}
+
+// adoptedFields is what the ledger may claim about a user it did not create:
+// only the email it matched on. Every other field differs from the roster,
+// so names are sent and the rest is reported for a person to check.
+func adoptedFields(rec mapping.Record) map[string]string {
+	return map[string]string{mapping.FieldEmail: rec.Email}
+}
+
+// recoverExisting maps a person Parchment says already exists, found by
+// listing the organisation's users.
+func (x *executor) recoverExisting(ctx context.Context, row *mapping.Row, pending *Entry, ours bool, pe *parchment.Error, since time.Time, c Change) {
+	rec := row.Record
+	attempts := x.attempts("create", rec.ExternalUserID, pe.Attempts)
+	var (
+		u            parchment.ListedUser
+		byExternalID bool
+		found        bool
+		listAttempts []parchment.Attempt
+		err          error
+	)
+	if pe.UserID != "" {
+		// The answer named the user: no listing needed.
+		u, found = parchment.ListedUser{UserID: pe.UserID, Email: rec.Email}, true
+		byExternalID = pe.Code == parchment.CodePartnerUserIDExists
+	} else {
+		u, byExternalID, found, listAttempts, err = x.dir.find(ctx, rec.ExternalUserID, rec.Email, since)
+	}
+	attempts = append(attempts, x.attempts("list", rec.ExternalUserID, listAttempts)...)
+	if err != nil {
+		x.fail(ctx, "list", c, err, Commit{Attempts: attempts})
+		return
+	}
+	if !found {
+		keep := Commit{Attempts: attempts}
+		if !ours {
+			keep.Forget = rec.ExternalUserID
+		}
+		x.fail(ctx, "create", c, fmt.Errorf("Parchment says this user exists (HTTP %d, request %s) but no user with this external id or email is listed: a person must link them", pe.Status, pe.RequestID), keep)
+		return
+	}
+	fields := adoptedFields(rec)
+	if ours && (byExternalID || pe.Code != parchment.CodeUserAlreadyExists) {
+		// Our own earlier create landed: it carried the pending values.
+		fields = pending.Fields
+		if c.Note == "" {
+			c.Note = "recovered a create whose answer was lost"
+		}
+	} else {
+		c.Note = "Parchment already had a user with this email: mapped to it, review it in Parchment"
+	}
+	c.RequestID = pe.RequestID
+	x.mapTo(ctx, row, u.UserID, fields, attempts, c)
+}
+
+// mapTo commits the mapping, then sends whatever the roster holds beyond
+// the values recorded, so a recovered person converges in the same run.
+func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, fields map[string]string, attempts []Attempt, c Change) {
+	rec := row.Record
+	e := Entry{
+		ExternalUserID: rec.ExternalUserID, ParchmentUserID: userID, State: StateSynced,
+		Email: rec.Email, Fields: fields, UpdatedAt: time.Now().UTC(),
+	}
+	if err := x.commit(ctx, Commit{Entry: &e, Attempts: attempts}); err != nil {
+		if errors.Is(err, ErrParchmentUserTaken) {
+			// Keep the requestIds even though the mapping was refused.
+			_ = x.commit(ctx, Commit{Attempts: attempts})
+		}
+		x.fail(ctx, "create", c, fmt.Errorf("record mapping to Parchment user %s: %w", userID, err), Commit{})
+		return
+	}
+	c.ParchmentUserID = userID
+	x.cfg.Logger.Info("created", "external_user_id", rec.ExternalUserID, "line", row.Line,
+		"parchment_user_id", userID, "request_id", c.RequestID, "note", c.Note)
+
+	up, manual, problems := planUpdate(rec, e.Fields)
+	c.Manual = manual
+	if len(problems) > 0 {
+		c.Note += "; follow-up update not sent: " + problems[0].Message
+	}
+	if up != nil {
+		c.Fields = up.changed
+		if _, err := x.sendUpdate(ctx, &e, up); err != nil {
+			x.fail(ctx, "update", c, err, Commit{})
+			return
+		}
+	}
+	x.t.add(ActionCreate, c)
+}
+
+// resolveAbsent settles a pending create for someone no longer on the
+// roster: it is looked up, never created now.
+func (x *executor) resolveAbsent(ctx context.Context, e *Entry, c Change) {
+	u, _, found, listAttempts, err := x.dir.find(ctx, e.ExternalUserID, e.Email, e.UpdatedAt)
+	attempts := x.attempts("list", e.ExternalUserID, listAttempts)
+	if err != nil {
+		x.fail(ctx, "list", c, err, Commit{Attempts: attempts})
+		return
+	}
+	if !found {
+		if x.commit(ctx, Commit{Forget: e.ExternalUserID, Attempts: attempts}) == nil {
+			c.Note = "an interrupted run's create never reached Parchment; dropped, since the person left the roster"
+			x.t.add(ActionResolve, c)
+		}
+		return
+	}
+	next := *e
+	next.ParchmentUserID, next.State, next.UpdatedAt = u.UserID, StateSynced, time.Now().UTC()
+	if err := x.commit(ctx, Commit{Entry: &next, Attempts: attempts}); err != nil {
+		x.fail(ctx, "list", c, fmt.Errorf("record mapping to Parchment user %s: %w", u.UserID, err), Commit{})
+		return
+	}
+	c.ParchmentUserID = u.UserID
+	c.Note = "an interrupted run's create had landed; recorded, and orphaned since the person left the roster"
+	x.t.add(ActionOrphaned, c)
+}

@@ -1,0 +1,132 @@
+package sync
+
+import (
+	"slices"
+	"strings"
+	gosync "sync"
+
+	"github.com/parchment-sync/parchment-sync/mapping"
+)
+
+// Failure is one reason a row was not synced: a validation problem (line and
+// field) or a call Parchment refused (HTTP status and requestId).
+type Failure struct {
+	ExternalUserID string `json:"external_user_id"`
+	Line           int    `json:"line"`
+	Field          string `json:"field"`
+	Message        string `json:"message"`
+	HTTPStatus     int    `json:"http_status"`
+	RequestID      string `json:"request_id"`
+}
+
+// Change describes what happened (apply) or would happen (plan) to one
+// person, for the text report and for review.
+type Change struct {
+	ExternalUserID  string   `json:"external_user_id"`
+	Line            int      `json:"line,omitempty"`
+	Action          Action   `json:"action"`
+	Fields          []string `json:"fields,omitempty"`
+	Manual          []string `json:"manual,omitempty"`
+	ParchmentUserID string   `json:"parchment_user_id,omitempty"`
+	RequestID       string   `json:"request_id,omitempty"`
+	Note            string   `json:"note,omitempty"`
+}
+
+// Report is the outcome of one run.
+type Report struct {
+	Mode           Mode      `json:"mode"`
+	OrganizationID string    `json:"organization_id"`
+	RunID          int64     `json:"run_id"`
+	Outcome        string    `json:"outcome"`
+	Counts         Counts    `json:"counts"`
+	Failures       []Failure `json:"failures"`
+	Changes        []Change  `json:"changes"`
+}
+
+// HasFailures reports whether any row was invalid or failed.
+func (r *Report) HasFailures() bool { return r.Counts.Invalid > 0 || r.Counts.Failed > 0 }
+
+// tally collects a run's outcomes from concurrent workers.
+type tally struct {
+	mu       gosync.Mutex
+	counts   Counts
+	failures []Failure
+	changes  []Change
+}
+
+func (t *tally) add(action Action, c Change, fails ...Failure) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	switch action {
+	case ActionCreate:
+		t.counts.Create++
+	case ActionUpdate:
+		t.counts.Update++
+	case ActionUnchanged:
+		t.counts.Unchanged++
+	case ActionManual:
+		// counted below, from c.Manual
+	case ActionOrphaned:
+		t.counts.Orphaned++
+	case ActionInvalid:
+		t.counts.Invalid++
+	case actionFailed:
+		t.counts.Failed++
+	}
+	if len(c.Manual) > 0 && action != ActionInvalid {
+		t.counts.Manual++
+	}
+	c.Action = action
+	if action != ActionUnchanged {
+		t.changes = append(t.changes, c)
+	}
+	t.failures = append(t.failures, fails...)
+}
+
+// actionFailed is the tally's name for a row whose call Parchment refused.
+const actionFailed Action = "failed"
+
+func (t *tally) report(r *Report) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	r.Counts = t.counts
+	r.Failures = slices.Clone(t.failures)
+	r.Changes = slices.Clone(t.changes)
+	if r.Failures == nil {
+		r.Failures = []Failure{}
+	}
+	if r.Changes == nil {
+		r.Changes = []Change{}
+	}
+	// Workers finish in any order; reports must not.
+	slices.SortStableFunc(r.Failures, func(a, b Failure) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return strings.Compare(a.ExternalUserID, b.ExternalUserID)
+	})
+	slices.SortStableFunc(r.Changes, func(a, b Change) int {
+		if (a.Line == 0) != (b.Line == 0) {
+			if a.Line == 0 {
+				return 1
+			}
+			return -1
+		}
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return strings.Compare(a.ExternalUserID, b.ExternalUserID)
+	})
+}
+
+func problemFailures(ps []mapping.Problem, line int, id string) []Failure {
+	out := make([]Failure, 0, len(ps))
+	for _, p := range ps {
+		l := p.Line
+		if l == 0 {
+			l = line
+		}
+		out = append(out, Failure{ExternalUserID: id, Line: l, Field: p.Field, Message: p.Message})
+	}
+	return out
+}
