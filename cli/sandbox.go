@@ -61,16 +61,15 @@ func (a *app) runSandbox(ctx context.Context, f *sandboxFlags) error {
 		DropRate:           f.dropRate,
 		Logger:             logger,
 	}
-	if cfg.OrganizationSecret == "" || (cfg.Token == "" && (cfg.PartnerID == "" || cfg.PartnerSecret == "")) {
-		return usageErr("the sandbox checks credentials like Parchment does: set %s and %s (or %s and %s)",
-			envOrganizationSecret, envToken, envPartnerID, envPartnerSecret)
-	}
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return usageErr("listen on %s: %v", f.addr, err)
 	}
 	srv := &http.Server{Handler: parchmenttest.New(cfg), ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(a.stdout, "Parchment stand-in listening; base URL http://%s/external\n", ln.Addr())
+	// Say which credentials it checks, without echoing any secret.
+	fmt.Fprintf(a.stdout, "Parchment stand-in listening; base URL http://%s%s\n", ln.Addr(), parchmenttest.PathPrefix)
+	fmt.Fprintf(a.stdout, "it accepts %s as the bearer token when set, tokens from POST /v1/token with %s and %s (defaults %q and the sandbox secret), and %s (default: the sandbox secret)\n",
+		envToken, envPartnerID, envPartnerSecret, parchmenttest.DefaultPartnerID, envOrganizationSecret)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -16,8 +16,7 @@ import (
 // block each other. %I and %L quote, which keeps the pair unambiguous.
 const runLockKey = `hashtextextended(format('parchment-sync run %I %L', current_schema(), $1::text), 0)`
 
-// abandonTimeout bounds closing a lock's connection when the caller's
-// context can't be used (Close, or a failed unlock).
+// abandonTimeout bounds closing a connection that may hold a lock.
 const abandonTimeout = 5 * time.Second
 
 // Lock takes the organisation's run lock: a session advisory lock on a
@@ -35,6 +34,9 @@ func (p *Postgres) Lock(ctx context.Context, organizationID string) (func(contex
 	}
 	var locked bool
 	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(`+runLockKey+`)`, organizationID).Scan(&locked); err != nil {
+		// The server may have granted the lock before the failure: close the
+		// session rather than pool a connection that might hold it.
+		closeConn(conn)
 		conn.Release()
 		return nil, fmt.Errorf("ledger: lock %s: %w", organizationID, err)
 	}
@@ -73,7 +75,7 @@ func (l *runLock) unlock(ctx context.Context) error {
 		}
 		if err != nil {
 			err = fmt.Errorf("ledger: unlock %s (connection closed, which drops the lock): %w", l.organizationID, err)
-			l.closeConn()
+			closeConn(l.conn)
 		}
 		l.conn.Release()
 	})
@@ -85,17 +87,18 @@ func (l *runLock) abandon() {
 	l.once.Do(func() {
 		defer l.forget()
 		l.owner.logger.Warn("ledger: run lock still held at close; dropping it", "organization_id", l.organizationID)
-		l.closeConn()
+		closeConn(l.conn)
 		l.conn.Release()
 	})
 }
 
 // closeConn closes the session so the server drops its locks; the pool
-// discards a closed connection on Release.
-func (l *runLock) closeConn() {
+// discards a closed connection on Release. The caller's context may be the
+// reason for closing, so it gets a fresh one.
+func closeConn(conn *pgxpool.Conn) {
 	ctx, cancel := context.WithTimeout(context.Background(), abandonTimeout)
 	defer cancel()
-	_ = l.conn.Conn().Close(ctx)
+	_ = conn.Conn().Close(ctx)
 }
 
 func (l *runLock) forget() {

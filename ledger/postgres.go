@@ -10,7 +10,6 @@ package ledger
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"sync"
 
@@ -66,7 +65,7 @@ func (p *Postgres) Close() {
 
 func orDiscard(logger *slog.Logger) *slog.Logger {
 	if logger == nil {
-		return slog.New(slog.NewTextHandler(io.Discard, nil))
+		return slog.New(slog.DiscardHandler)
 	}
 	return logger
 }

@@ -98,8 +98,8 @@ func (t *csvTable) checkCells(rec []string) error {
 	for i, c := range rec {
 		line, _ := t.cr.FieldPos(i)
 		switch {
-		case len(c) > maxCellBytes:
-			return t.errorAt(line, t.columnName(i), fmt.Sprintf("this cell is larger than %d KiB; no roster value is that long", maxCellBytes>>10))
+		case len(c) > MaxCellBytes:
+			return t.errorAt(line, t.columnName(i), fmt.Sprintf("this cell is larger than %d KiB; no roster value is that long", MaxCellBytes>>10))
 		case strings.IndexFunc(c, isControl) >= 0:
 			return t.errorAt(line, t.columnName(i), "this cell contains control characters; the file does not look like CSV text")
 		case strings.ContainsRune(c, utf8.RuneError):

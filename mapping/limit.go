@@ -9,7 +9,8 @@ import (
 // near them, while a binary file or a quote that is never closed would
 // otherwise make encoding/csv buffer the whole input as one record.
 const (
-	maxCellBytes   = 64 << 10
+	// MaxCellBytes bounds one value from any source.
+	MaxCellBytes   = 64 << 10
 	maxRecordBytes = 128 << 10
 	maxColumns     = 1024
 )

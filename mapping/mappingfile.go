@@ -29,9 +29,26 @@ func LoadMapping(path string) (*Mapping, error) {
 	return ParseMapping(data, path)
 }
 
-// ParseMapping reads a mapping from YAML; name labels it in errors. Keys are
-// canonical field names plus skip, encoding and delimiter; anything else is
-// an error, so a misspelt field cannot silently map nothing.
+// ParseMapping reads a mapping from YAML; name labels it in errors. Keys:
+//
+//	<field>: Column Name             the cell as it is
+//	<field>: { column: C,            where the value comes from, or
+//	           value: V,             a constant instead of a column
+//	           prefix: P,            prepended to a non-empty value
+//	           format: DD/MM/YYYY,   date_of_birth only: D, DD, M, MM, YYYY
+//	           values: { Src: V },   source value → Parchment value, matched
+//	                                 ignoring case and surrounding space; a
+//	                                 list of roles for access_roles
+//	           default: V }          for an empty cell or an unlisted value
+//	skip: { column: C, when: not_empty | empty }  or  { column: C, equals: X },
+//	      or a list of them: matching rows are left out (Row.Skipped)
+//	encoding: utf-8 | windows-1252   files only; a byte-order mark wins
+//	delimiter: "," | ";" | tab       files only
+//
+// <field> is a canonical field name. Any other key is an error, so a
+// misspelt field cannot silently map nothing. Without a values entry for an
+// unlisted value and no default, the row gets an error naming the field and
+// the column. A mapping that names no field keeps the canonical headers.
 func ParseMapping(data []byte, name string) (*Mapping, error) {
 	if len(data) > maxMappingBytes {
 		return nil, &SourceError{File: name, Message: fmt.Sprintf("the mapping file is larger than %d KiB", maxMappingBytes>>10)}

@@ -65,7 +65,7 @@ func (r *Reader) Next() (Row, error) {
 	var rec Record
 	if err := r.dec.Decode(&rec); err != nil {
 		if errors.Is(err, io.EOF) && r.count == 0 {
-			err = &SourceError{Message: "there are no rows after the header"}
+			err = &SourceError{Message: "the roster has no rows, only column names; an empty roster is refused rather than read as everyone leaving"}
 		}
 		r.err = withFile(err, r.name)
 		return Row{}, r.err

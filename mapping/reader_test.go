@@ -80,7 +80,7 @@ func TestBareQuoteIsSourceError(t *testing.T) {
 
 func TestOversizedCellIsSourceError(t *testing.T) {
 	t.Parallel()
-	big := strings.Repeat("x", maxCellBytes+1)
+	big := strings.Repeat("x", MaxCellBytes+1)
 	_, err := readString(t, minimalHeader+"E1,"+big+",Lee,ann@example.com.au\n", nil)
 	se := requireSourceError(t, err, 2)
 	require.Equal(t, "given_name", se.Field)

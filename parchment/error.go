@@ -3,6 +3,7 @@ package parchment
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -49,28 +50,39 @@ type FieldError struct {
 }
 
 func (e *Error) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "parchment: %s: ", e.Op)
-	if e.Status == 0 {
-		fmt.Fprintf(&b, "no response after %d attempt(s)", len(e.Attempts))
-	} else {
-		fmt.Fprintf(&b, "%d", e.Status)
+	var head []string
+	switch {
+	case e.Status != 0:
+		head = append(head, strconv.Itoa(e.Status))
+	case len(e.Attempts) > 0:
+		head = append(head, fmt.Sprintf("no response after %d attempt(s)", len(e.Attempts)))
 	}
-	for _, s := range []string{e.Code, e.Title, e.Detail} {
+	for _, s := range []string{e.Code, e.Title} {
 		if s != "" {
-			b.WriteString(" " + s)
+			head = append(head, s)
 		}
 	}
+	msg := strings.Join(head, " ")
+	if e.Detail != "" {
+		msg = joinNonEmpty(": ", msg, e.Detail)
+	}
 	for _, v := range e.Validation {
-		fmt.Fprintf(&b, "; %s: %s", v.Field, v.Message)
+		msg += fmt.Sprintf("; %s: %s", v.Field, v.Message)
 	}
 	if e.Err != nil {
-		fmt.Fprintf(&b, ": %v", e.Err)
+		msg = joinNonEmpty(": ", msg, e.Err.Error())
 	}
 	if e.RequestID != "" {
-		fmt.Fprintf(&b, " (request %s)", e.RequestID)
+		msg += " (request " + e.RequestID + ")"
 	}
-	return b.String()
+	return "parchment: " + e.Op + ": " + msg
+}
+
+func joinNonEmpty(sep, a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + sep + b
 }
 
 func (e *Error) Unwrap() error { return e.Err }

@@ -70,6 +70,16 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 		}
 		return nil, e
 	}
+	// last is the latest attempt's error: when the caller's context cuts
+	// a wait short, the call reports that rather than a bare context error.
+	var last *Error
+	interrupted := func(err error) (*Result, error) {
+		if last == nil {
+			last = &Error{}
+		}
+		last.Err, last.canceled = err, true
+		return fail(last)
+	}
 	limit := c.cfg.MaxAttempts
 	renewed := false
 	for {
@@ -78,10 +88,13 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 		}
 		bearer, err := c.bearer(ctx, req)
 		if err != nil {
-			return fail(tokenFailure(req.op, err))
+			if _, ok := AsError(err); ok {
+				return fail(tokenFailure(req.op, err))
+			}
+			return interrupted(err)
 		}
 		if err := c.pacer.wait(ctx); err != nil {
-			return fail(&Error{Err: err, canceled: true})
+			return interrupted(err)
 		}
 		res, att, e := c.send(ctx, req, body, bearer)
 		attempts = append(attempts, att)
@@ -97,9 +110,9 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 			}
 			return res, nil
 		}
+		last = e
 		if ctx.Err() != nil {
-			e.canceled = true
-			return fail(e)
+			return interrupted(ctx.Err())
 		}
 		if e.Status == http.StatusUnauthorized && bearer != "" && c.tokens.renewable() && !renewed {
 			// Tokens can be revoked before they expire: renew once and
@@ -124,7 +137,7 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 			continue
 		}
 		if err := sleep(ctx, wait); err != nil {
-			return fail(&Error{Err: err, canceled: true})
+			return interrupted(err)
 		}
 	}
 }
@@ -141,10 +154,7 @@ func (c *Client) bearer(ctx context.Context, req request) (string, error) {
 // that needed it. The token's own error is shared by every caller waiting
 // on the exchange, so it is copied, not changed.
 func tokenFailure(op string, err error) *Error {
-	t, ok := AsError(err)
-	if !ok {
-		return &Error{Err: err, canceled: true}
-	}
+	t, _ := AsError(err)
 	return &Error{
 		Op: op + " (token)", Status: t.Status, Code: t.Code, Type: t.Type, Title: t.Title,
 		Detail: t.Detail, Validation: t.Validation, RequestID: t.RequestID, Err: t.Err, canceled: t.canceled,

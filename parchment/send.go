@@ -37,7 +37,10 @@ func (c *Client) send(ctx context.Context, req request, body []byte, bearer stri
 	att.Status = resp.StatusCode
 
 	var env envelope
-	decodeErr := json.Unmarshal(raw, &env)
+	var decodeErr error
+	if len(bytes.TrimSpace(raw)) > 0 || resp.StatusCode/100 != 2 {
+		decodeErr = json.Unmarshal(raw, &env)
+	}
 	att.RequestID = env.RequestID
 	if att.RequestID == "" {
 		att.RequestID = resp.Header.Get("X-Request-Id")

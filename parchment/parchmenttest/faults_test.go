@@ -1,8 +1,7 @@
 package parchmenttest_test
 
 import (
-	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -43,17 +42,8 @@ func TestFailRateChangesNothing(t *testing.T) {
 
 func TestDropRateAppliesThenDrops(t *testing.T) {
 	t.Parallel()
-	s := start(t, parchmenttest.Config{DropRate: 1, Token: static})
-	raw, err := json.Marshal(staff("E", "e@example.com"))
-	require.NoError(t, err)
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, s.URL+usersPath(org), bytes.NewReader(raw))
-	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+static)
-	req.Header.Set("x-organization-secret", parchmenttest.DefaultOrganizationSecret)
-	resp, err := http.DefaultClient.Do(req)
-	if err == nil {
-		_ = resp.Body.Close()
-	}
+	s := start(t, parchmenttest.Config{DropRate: 1})
+	err := post(t.Context(), s, usersPath(org), staff("E", "e@example.com"))
 	require.Error(t, err, "no answer arrives")
 	require.Len(t, s.Snapshot(org), 1, "the create was applied")
 	require.Equal(t, 1, s.Counters().Drops)
@@ -91,14 +81,15 @@ func TestConcurrentCreates(t *testing.T) {
 	t.Parallel()
 	s := start(t, parchmenttest.Config{})
 	var wg sync.WaitGroup
-	statuses := make([]int, 40)
-	for i := range statuses {
+	errs := make([]error, 40)
+	for i := range errs {
 		wg.Go(func() {
 			// Pairs share an external id: one of each pair wins.
-			statuses[i] = send(t, s, http.MethodPost, usersPath(org), staff(fmt.Sprint("E", i/2), fmt.Sprintf("u%d@example.com", i))).Status
+			errs[i] = post(t.Context(), s, usersPath(org), staff(fmt.Sprint("E", i/2), fmt.Sprintf("u%d@example.com", i)))
 		})
 	}
 	wg.Wait()
+	require.NoError(t, errors.Join(errs...))
 	require.Len(t, s.Snapshot(org), 20)
 	c := s.Counters()
 	require.Equal(t, 20, c.Creates)

@@ -2,6 +2,7 @@ package parchmenttest_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
@@ -51,28 +52,37 @@ func start(t *testing.T, cfg parchmenttest.Config) *parchmenttest.Server {
 	return parchmenttest.Start(t, cfg)
 }
 
-// send makes one request with the static token and the right secret
+// newRequest builds a request with the static token and the right secret
 // unless header overrides them; body is JSON-encoded unless it is a string.
-func send(t *testing.T, s *parchmenttest.Server, method, path string, body any, header ...string) answer {
-	t.Helper()
-	var rd *bytes.Reader
+func newRequest(ctx context.Context, s *parchmenttest.Server, method, path string, body any, header ...string) (*http.Request, error) {
+	var raw []byte
 	switch b := body.(type) {
 	case nil:
-		rd = bytes.NewReader(nil)
 	case string:
-		rd = bytes.NewReader([]byte(b))
+		raw = []byte(b)
 	default:
-		raw, err := json.Marshal(b)
-		require.NoError(t, err)
-		rd = bytes.NewReader(raw)
+		var err error
+		if raw, err = json.Marshal(b); err != nil {
+			return nil, err
+		}
 	}
-	req, err := http.NewRequestWithContext(t.Context(), method, s.URL+path, rd)
-	require.NoError(t, err)
+	req, err := http.NewRequestWithContext(ctx, method, s.URL+path, bytes.NewReader(raw))
+	if err != nil {
+		return nil, err
+	}
 	req.Header.Set("Authorization", "Bearer "+static)
 	req.Header.Set("x-organization-secret", parchmenttest.DefaultOrganizationSecret)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	return req, nil
+}
+
+// send makes one request (see newRequest) and decodes its envelope.
+func send(t *testing.T, s *parchmenttest.Server, method, path string, body any, header ...string) answer {
+	t.Helper()
+	req, err := newRequest(t.Context(), s, method, path, body, header...)
+	require.NoError(t, err)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer func() { require.NoError(t, resp.Body.Close()) }()
@@ -83,6 +93,19 @@ func send(t *testing.T, s *parchmenttest.Server, method, path string, body any, 
 	require.Equal(t, resp.StatusCode, a.StatusCode, "statusCode mirrors the HTTP status")
 	require.Regexp(t, `^req_\d+_[a-z0-9]{6}$`, a.RequestID)
 	return a
+}
+
+// post sends a body without checking the answer, for goroutines and drops.
+func post(ctx context.Context, s *parchmenttest.Server, path string, body any) error {
+	req, err := newRequest(ctx, s, http.MethodPost, path, body)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
 }
 
 func usersPath(orgID string) string { return "/v1/organizations/" + orgID + "/users" }

@@ -1,0 +1,146 @@
+package mapping
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// briefExample is the mapping format as documented for clinics.
+const briefExample = `external_user_id: { column: "Payroll ID", prefix: "DEPUTY#" }
+given_name: First Name
+family_name: Last Name
+email: Email
+phone: Mobile
+date_of_birth: { column: DOB, format: DD/MM/YYYY }
+sex: { column: Gender, values: { Male: M, Female: F, Intersex: I, "Prefer not to say": N } }
+access_roles: { column: Role, values: { GP: [provider], "Practice Manager": [admin], Reception: [receptionist] } }
+prescriber_type: { column: Role, values: { GP: M, Nurse: U }, default: "" }
+hpii_number: HPI-I
+skip: { column: Termination Date, when: not_empty }
+encoding: windows-1252
+delimiter: ";"
+`
+
+func TestParseMappingExample(t *testing.T) {
+	t.Parallel()
+	m, err := ParseMapping([]byte(briefExample), "deputy.yaml")
+	require.NoError(t, err)
+	require.Equal(t, charsetWindows1252, m.charset)
+	require.Equal(t, ';', m.comma())
+	require.Equal(t, "Payroll ID", m.fields[FieldExternalUserID].column)
+	require.Equal(t, "DEPUTY#", m.fields[FieldExternalUserID].prefix)
+	require.Equal(t, "provider", m.fields[FieldAccessRoles].values["gp"])
+	require.Equal(t, "N", m.fields[FieldSex].values["prefer not to say"])
+	require.Equal(t, "", *m.fields[FieldPrescriberType].def)
+	require.Equal(t, []skipRule{{column: "Termination Date", when: skipNotEmpty}}, m.skips)
+}
+
+func TestLoadMapping(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "deputy.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(briefExample), 0o600))
+	m, err := LoadMapping(path)
+	require.NoError(t, err)
+	require.Equal(t, "Email", m.fields[FieldEmail].column)
+
+	_, err = LoadMapping(filepath.Join(t.TempDir(), "missing.yaml"))
+	require.ErrorIs(t, err, os.ErrNotExist)
+}
+
+func TestParseMappingErrors(t *testing.T) {
+	t.Parallel()
+	const base = "external_user_id: ID\ngiven_name: G\nfamily_name: F\nemail: E\n"
+	cases := []struct {
+		name, yaml, want string
+		line             int
+	}{
+		{"empty", "", "empty", 0},
+		{"comments only", "# nothing\n", "empty", 0},
+		{"not a map", "- a\n- b\n", "field: column", 1},
+		{"syntax", "given_name: [\n", "not valid YAML", 0},
+		{"unknown key", base + "emial: Email\n", `unknown key "emial"`, 5},
+		{"unknown field key", base + "phone: { colum: Mobile }\n", `unknown key "colum" under phone`, 5},
+		{"missing required", "external_user_id: ID\ngiven_name: G\nfamily_name: F\n", "email", 1},
+		{"empty column", base + "phone:\n", "needs a column name", 5},
+		{"column and value", base + "title: { column: T, value: Dr }\n", "either a column or a value", 5},
+		{"neither column nor value", base + "title: { prefix: X }\n", "either a column or a value", 5},
+		{"bad sex value", base + "sex: { column: S, values: { Male: Man } }\n", "not something Parchment accepts", 5},
+		{"bad role", base + "access_roles: { column: R, values: { GP: [doctor] } }\n", "not something Parchment accepts", 5},
+		{"bad prescriber type", base + "prescriber_type: { column: R, default: Q }\n", "not something Parchment accepts", 5},
+		{"list for plain field", base + "sex: { column: S, values: { Male: [M] } }\n", "plain text", 5},
+		{"duplicate value key", base + "sex: { column: S, values: { Male: M, \" male \": M } }\n", "twice", 5},
+		{"format elsewhere", base + "phone: { column: P, format: DD/MM/YYYY }\n", "only to date_of_birth", 5},
+		{"bad format", base + "date_of_birth: { column: D, format: DD/MM/YY }\n", "not one of", 5},
+		{"format without day", base + "date_of_birth: { column: D, format: MM/YYYY }\n", "no day", 5},
+		{"format twice", base + "date_of_birth: { column: D, format: DD/MM/DD/YYYY }\n", "twice", 5},
+		{"ambiguous format", base + "date_of_birth: { column: D, format: DMYYYY }\n", "separator", 5},
+		{"bad encoding", base + "encoding: latin-9\n", "utf-8 or windows-1252", 5},
+		{"bad delimiter", base + "delimiter: \"|\"\n", "delimiter", 5},
+		{"skip without when", base + "skip: { column: X }\n", "skip needs", 5},
+		{"skip bad when", base + "skip: { column: X, when: sometimes }\n", "one of", 5},
+		{"skip two conditions", base + "skip: { column: X, when: empty, equals: Y }\n", "one of", 5},
+		{"skip unknown key", base + "skip: { column: X, when: empty, unless: Y }\n", `unknown key "unless"`, 5},
+		{"skip not a map", base + "skip: Termination Date\n", "skip must be", 5},
+		{"alias", base + "title: &t { column: T }\nphone: *t\n", "aliases", 5},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := ParseMapping([]byte(c.yaml), "map.yaml")
+			var se *SourceError
+			require.ErrorAs(t, err, &se)
+			require.Equal(t, "map.yaml", se.File)
+			require.Contains(t, se.Message, c.want)
+			require.Equal(t, c.line, se.Line, se.Error())
+		})
+	}
+}
+
+func TestParseMappingTooLarge(t *testing.T) {
+	t.Parallel()
+	_, err := ParseMapping([]byte(strings.Repeat("#", maxMappingBytes+1)), "big.yaml")
+	var se *SourceError
+	require.ErrorAs(t, err, &se)
+}
+
+func TestMappingWithoutFieldsKeepsCanonicalHeaders(t *testing.T) {
+	t.Parallel()
+	m, err := ParseMapping([]byte("delimiter: tab\nskip: { column: left, equals: yes }\n"), "tab.yaml")
+	require.NoError(t, err)
+	rows, err := readString(t, "external_user_id\tgiven_name\tfamily_name\temail\tleft\nE1\tAnn\tLee\ta@example.com.au\tYes\nE2\tBob\tNg\tb@example.com.au\tno\n", m)
+	require.NoError(t, err)
+	require.True(t, rows[0].Skipped)
+	require.True(t, rows[1].Valid())
+}
+
+func TestConstantAndDefaultValues(t *testing.T) {
+	t.Parallel()
+	m, err := ParseMapping([]byte("external_user_id: ID\ngiven_name: G\nfamily_name: F\nemail: E\naccess_roles: { value: [Receptionist, admin] }\ntitle: { column: T, default: Dr }\n"), "m.yaml")
+	require.NoError(t, err)
+	rows, err := readString(t, "ID,G,F,E,T\n1,Ann,Lee,a@example.com.au,\n2,Bob,Ng,b@example.com.au,Prof\n", m)
+	require.NoError(t, err)
+	require.Equal(t, []string{"admin", "receptionist"}, rows[0].Record.AccessRoles)
+	require.Equal(t, "Dr", rows[0].Record.Title)
+	require.Equal(t, "Prof", rows[1].Record.Title)
+}
+
+func TestOneColumnFeedsSeveralFields(t *testing.T) {
+	t.Parallel()
+	m, err := ParseMapping([]byte(briefExample), "deputy.yaml")
+	require.NoError(t, err)
+	m.charset, m.delimiter = charsetUTF8, ','
+	in := "Payroll ID,First Name,Last Name,Email,Mobile,DOB,Gender,Role,HPI-I,Termination Date\n" +
+		"7,Ann,Lee,a@example.com.au,,01/02/1980,female,GP,8003614900029560,\n"
+	rows, err := readString(t, in, m)
+	require.NoError(t, err)
+	rec := rows[0].Record
+	require.Equal(t, "DEPUTY#7", rec.ExternalUserID)
+	require.Equal(t, []string{"provider"}, rec.AccessRoles)
+	require.Equal(t, "M", rec.PrescriberType)
+	require.Equal(t, "1980-02-01", rec.DateOfBirth)
+	require.Equal(t, "F", rec.Sex)
+}

@@ -1,0 +1,114 @@
+package mapping
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// readSample reads samples/<csv> with samples/<mapping> when one is named.
+func readSample(t *testing.T, csvName, mappingName string) []Row {
+	t.Helper()
+	dir := filepath.Join("..", "samples")
+	var m *Mapping
+	if mappingName != "" {
+		var err error
+		m, err = LoadMapping(filepath.Join(dir, mappingName))
+		require.NoError(t, err)
+	}
+	f, err := os.Open(filepath.Join(dir, csvName))
+	require.NoError(t, err)
+	defer f.Close()
+	r, err := OpenCSV(f, csvName, m)
+	require.NoError(t, err)
+	rows, err := ReadAll(r)
+	require.NoError(t, err)
+	return rows
+}
+
+func byID(rows []Row) map[string]Row {
+	out := map[string]Row{}
+	for _, r := range rows {
+		out[r.Record.ExternalUserID] = r
+	}
+	return out
+}
+
+func TestSampleRostersAreValid(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"roster.csv", "roster-edited.csv"} {
+		rows := readSample(t, name, "")
+		require.Len(t, rows, 12, name)
+		for _, r := range rows {
+			require.True(t, r.Valid(), "%s line %d: %v", name, r.Line, r.Problems)
+			for _, p := range r.Problems {
+				// The only warning: Medicare's 8-character numbers fail the
+				// update page's 9-character rule.
+				require.Equal(t, FieldProviderNumber, p.Field, "%s line %d: %s", name, r.Line, p.Message)
+			}
+		}
+	}
+}
+
+func TestSampleRosterEdits(t *testing.T) {
+	t.Parallel()
+	before, after := byID(readSample(t, "roster.csv", "")), byID(readSample(t, "roster-edited.csv", ""))
+	var changed, added, removed []string
+	for id, a := range after {
+		b, ok := before[id]
+		switch {
+		case !ok:
+			added = append(added, id)
+		default:
+			for f, v := range a.Record.Fields() {
+				if b.Record.Fields()[f] != v {
+					changed = append(changed, id+" "+f)
+				}
+			}
+		}
+	}
+	for id := range before {
+		if _, ok := after[id]; !ok {
+			removed = append(removed, id)
+		}
+	}
+	require.ElementsMatch(t, []string{"HC-0003 family_name", "HC-0004 qualifications", "HC-0009 email"}, changed)
+	require.Equal(t, []string{"HC-0013"}, added)
+	require.Equal(t, []string{"HC-0012"}, removed)
+}
+
+func TestSampleDeputy(t *testing.T) {
+	t.Parallel()
+	rows := byID(readSample(t, "deputy.csv", "deputy.yaml"))
+	require.Len(t, rows, 9)
+	require.True(t, rows["DEPUTY#1010"].Skipped, "terminated")
+	require.False(t, rows["DEPUTY#1011"].Valid(), "the sample's deliberately wrong HPI-I")
+	require.Equal(t, "0412345678", rows["DEPUTY#1001"].Record.Phone, "leading 0 restored")
+	require.Equal(t, "0182634", rows["DEPUTY#1006"].Record.PrescriberNumber, "leading 0 restored")
+	require.Equal(t, []string{"provider", "rx_reader"}, rows["DEPUTY#1004"].Record.AccessRoles)
+	require.Equal(t, "U", rows["DEPUTY#1004"].Record.PrescriberType)
+	for id, r := range rows {
+		if id != "DEPUTY#1010" && id != "DEPUTY#1011" {
+			require.True(t, r.Valid(), "%s: %v", id, r.Problems)
+		}
+	}
+}
+
+func TestSampleEmploymentHero(t *testing.T) {
+	t.Parallel()
+	rows := byID(readSample(t, "employment-hero.csv", "employment-hero.yaml"))
+	require.Len(t, rows, 6)
+	require.Equal(t, "Zoë", rows["EH#2001"].Record.GivenName)
+	require.Equal(t, "1990-07-30", rows["EH#2001"].Record.DateOfBirth)
+	require.Equal(t, "1970-01-01", rows["EH#2003"].Record.DateOfBirth)
+	require.Equal(t, "Ó Briain", rows["EH#2003"].Record.FamilyName)
+	require.Equal(t, "T", rows["EH#2005"].Record.PrescriberType)
+	require.True(t, rows["EH#2006"].Skipped)
+	for id, r := range rows {
+		if !r.Skipped {
+			require.True(t, r.Valid(), "%s: %v", id, r.Problems)
+		}
+	}
+}

@@ -1,0 +1,164 @@
+package sync_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/parchment-sync/parchment-sync/internal/pgtest"
+	"github.com/parchment-sync/parchment-sync/ledger"
+	"github.com/parchment-sync/parchment-sync/mapping"
+	"github.com/parchment-sync/parchment-sync/parchment"
+	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
+	psync "github.com/parchment-sync/parchment-sync/sync"
+)
+
+const testToken = "test-token"
+
+// fixture is one test's world: a ledger in its own schema, a stand-in
+// Parchment, and an organisation nobody else uses.
+type fixture struct {
+	t      *testing.T
+	store  *ledger.Postgres
+	server *parchmenttest.Server
+	org    string
+}
+
+func setup(t *testing.T, server parchmenttest.Config) *fixture {
+	t.Helper()
+	store, err := ledger.Open(context.Background(), pgtest.URL(t), nil)
+	require.NoError(t, err)
+	t.Cleanup(store.Close)
+	server.Token = testToken
+	return &fixture{t: t, store: store, server: parchmenttest.Start(t, server), org: "org-" + randomHex(6)}
+}
+
+func (f *fixture) client(mod func(*parchment.Config)) *parchment.Client {
+	f.t.Helper()
+	cfg := parchment.Config{
+		BaseURL: f.server.URL, OrganizationID: f.org,
+		OrganizationSecret: parchmenttest.DefaultOrganizationSecret, Token: testToken,
+		Rate: 1000, Burst: 10, MinBackoff: 10 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	c, err := parchment.New(cfg)
+	require.NoError(f.t, err)
+	return c
+}
+
+func (f *fixture) config(api psync.API) psync.Config {
+	return psync.Config{OrganizationID: f.org, Store: f.store, API: api, Concurrency: 4, Source: "test.csv"}
+}
+
+func (f *fixture) apply(rows []mapping.Row) *psync.Report {
+	f.t.Helper()
+	r, err := psync.Apply(context.Background(), f.config(f.client(nil)), rows)
+	require.NoError(f.t, err)
+	return r
+}
+
+func (f *fixture) creates() int { return f.server.Counters().Creates }
+
+// requireOnePerPerson checks the invariant the product exists for: every
+// roster person is in Parchment exactly once and mapped in the ledger.
+func (f *fixture) requireOnePerPerson(rows []mapping.Row) {
+	f.t.Helper()
+	users := f.server.Snapshot(f.org)
+	byExternal := map[string]int{}
+	for _, u := range users {
+		byExternal[u.ExternalUserID]++
+	}
+	entries, err := f.store.Entries(context.Background(), f.org)
+	require.NoError(f.t, err)
+	for _, r := range rows {
+		id := r.Record.ExternalUserID
+		require.Equal(f.t, 1, byExternal[id], "Parchment users for %s", id)
+		require.Equal(f.t, psync.StateSynced, entries[id].State, "ledger state for %s", id)
+		require.NotEmpty(f.t, entries[id].ParchmentUserID)
+	}
+	require.Len(f.t, users, len(rows))
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+const header = "external_user_id,given_name,family_name,email,date_of_birth,sex,phone,access_roles,title,hpii_number,prescriber_type,prescriber_number,qualifications,provider_number,ahpra_number,hospital_provider_number\n"
+
+// person is a roster line; providers carry valid Australian identifiers.
+type person struct {
+	id, given, family, email, roles, qualifications, providerNumber, hpii string
+}
+
+func (p person) line() string {
+	if p.roles != "provider" {
+		return fmt.Sprintf("%s,%s,%s,%s,,,0412345678,%s,,,,,,,,\n", p.id, p.given, p.family, p.email, p.roles)
+	}
+	return fmt.Sprintf("%s,%s,%s,%s,1970-01-02,F,0412345678,provider,Dr,%s,M,1234567,%s,%s,MED0001234567,\n",
+		p.id, p.given, p.family, p.email, p.hpii, p.qualifications, p.providerNumber)
+}
+
+// staff returns n people, every fourth one a provider.
+func staff(n int) []person {
+	out := make([]person, n)
+	for i := range out {
+		out[i] = person{
+			id: fmt.Sprintf("EMP%04d", i), given: "Given" + string(rune('A'+i%26)), family: fmt.Sprintf("Family%d", i),
+			email: fmt.Sprintf("staff%d@clinic.example", i), roles: "receptionist",
+		}
+		if i%4 == 0 {
+			out[i].roles, out[i].qualifications, out[i].providerNumber = "provider", "MBBS", providerNumber("234567", '1')
+			out[i].hpii = hpii(fmt.Sprintf("%09d", 100+i))
+		}
+	}
+	return out
+}
+
+// providerNumber completes a Medicare provider number with its check
+// character, found by asking the validator rather than restating it.
+func providerNumber(stem string, location byte) string {
+	for _, c := range "YXWTLKJHFBA" {
+		n := stem + string(location) + string(c)
+		if mapping.MedicareProviderNumberOK(n) {
+			return n
+		}
+	}
+	panic("no check character for " + stem)
+}
+
+// hpii completes an HPI-I (prefix 800361) with its Luhn digit.
+func hpii(body string) string {
+	for d := '0'; d <= '9'; d++ {
+		if n := "800361" + body + string(d); mapping.ValidHPII(n) {
+			return n
+		}
+	}
+	panic("no Luhn digit for " + body)
+}
+
+func rowsOf(t *testing.T, people []person) []mapping.Row {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(header)
+	for _, p := range people {
+		b.WriteString(p.line())
+	}
+	r, err := mapping.OpenCSV(strings.NewReader(b.String()), "test.csv", nil)
+	require.NoError(t, err)
+	rows, err := mapping.ReadAll(r)
+	require.NoError(t, err)
+	for _, row := range rows {
+		require.True(t, row.Valid(), "row %d: %+v", row.Line, row.Problems)
+	}
+	return rows
+}
