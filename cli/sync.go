@@ -172,16 +172,18 @@ func ledgerErr(err error) error {
 
 // parchmentConfig takes secrets from the environment only.
 func (a *app) parchmentConfig(f *syncFlags, logger *slog.Logger) parchment.Config {
-	return parchment.Config{
+	cfg := parchment.Config{
 		BaseURL:            f.apiURL,
 		OrganizationID:     f.orgID,
 		OrganizationSecret: a.getenv(envOrganizationSecret),
 		Token:              a.getenv(envToken),
-		PartnerID:          a.getenv(envPartnerID),
-		PartnerSecret:      a.getenv(envPartnerSecret),
-		UserID:             a.getenv(envUserID),
 		Rate:               f.rate,
 		Burst:              f.burst,
 		Logger:             logger,
 	}
+	// A ready token wins: partner credentials are only for fetching one.
+	if cfg.Token == "" {
+		cfg.PartnerID, cfg.PartnerSecret, cfg.UserID = a.getenv(envPartnerID), a.getenv(envPartnerSecret), a.getenv(envUserID)
+	}
+	return cfg
 }

@@ -31,10 +31,13 @@ type Postgres struct {
 
 var _ psync.Store = (*Postgres)(nil)
 
-// Open connects to the ledger at url (a postgres:// URL; pgx's pool_* and
-// connect_timeout parameters apply), checks it answers and applies any
+// Open connects to the ledger at url, checks it answers and applies any
 // pending migration. A nil logger discards. Connection and ping failures wrap
 // ErrUnreachable.
+//
+// url is a postgres:// URL; among its parameters, pool_max_conns defaults to
+// the greater of 4 and the CPU count (a held run lock occupies one),
+// connect_timeout to 10 s and application_name to parchment-sync.
 func Open(ctx context.Context, url string, logger *slog.Logger) (*Postgres, error) {
 	logger = orDiscard(logger)
 	pool, err := connect(ctx, url)

@@ -11,6 +11,8 @@
 # PostgreSQL comes from PATH, else /usr/lib/postgresql/*/bin, else Debian's
 # postgresql package (installed when running as root). Tests and demos alike
 # use it: whatever CMD is, it finds the URL in the environment.
+
+# shellcheck disable=SC2317 # su_exec and cleanup run through run_as and trap.
 set -euo pipefail
 
 readonly DB_NAME=parchment_test
@@ -37,12 +39,12 @@ find_bindir() {
 		echo "$dir"
 		return
 	fi
-	for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -Vr); do
+	while IFS= read -r dir; do
 		if [[ -x $dir/initdb && -x $dir/pg_ctl ]]; then
 			echo "$dir"
 			return
 		fi
-	done
+	done < <(printf '%s\n' /usr/lib/postgresql/*/bin | sort -Vr)
 	return 1
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/rostertest"
 	"github.com/parchment-sync/parchment-sync/parchment"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 	psync "github.com/parchment-sync/parchment-sync/sync"
@@ -17,7 +18,7 @@ import (
 func TestPlanSendsNothing(t *testing.T) {
 	t.Parallel()
 	f := setup(t, parchmenttest.Config{})
-	rows := rowsOf(t, staff(6))
+	rows := rowsOf(t, rostertest.Staff(6))
 
 	r, err := psync.Plan(context.Background(), f.config(nil), rows)
 	require.NoError(t, err)
@@ -31,7 +32,7 @@ func TestPlanSendsNothing(t *testing.T) {
 func TestIdleRerunSendsNothing(t *testing.T) {
 	t.Parallel()
 	f := setup(t, parchmenttest.Config{})
-	rows := rowsOf(t, staff(9))
+	rows := rowsOf(t, rostertest.Staff(9))
 
 	first := f.apply(rows)
 	require.Equal(t, psync.Counts{Create: 9}, first.Counts)
@@ -47,13 +48,13 @@ func TestIdleRerunSendsNothing(t *testing.T) {
 func TestEditSendsOnlyItsPartialUpdate(t *testing.T) {
 	t.Parallel()
 	f := setup(t, parchmenttest.Config{})
-	people := staff(5)
+	people := rostertest.Staff(5)
 	f.apply(rowsOf(t, people))
 
-	people[0].family = "Renamed" // provider: full_name and provider_details.family_name
-	people[1].email = "new@clinic.example"
+	people[0].Family = "Renamed" // provider: full_name and provider_details.family_name
+	people[1].Email = "new@clinic.example"
 	people = people[:4] // EMP0004 leaves
-	people = append(people, person{id: "EMP9000", given: "New", family: "Starter", email: "new.starter@clinic.example", roles: "admin"})
+	people = append(people, rostertest.Person{ID: "EMP9000", Given: "New", Family: "Starter", Email: "new.starter@clinic.example", Roles: "admin"})
 	rows := rowsOf(t, people)
 
 	r := f.apply(rows)
@@ -77,7 +78,7 @@ func TestEditSendsOnlyItsPartialUpdate(t *testing.T) {
 func TestPrescriberTypeCarriesItsDependants(t *testing.T) {
 	t.Parallel()
 	f := setup(t, parchmenttest.Config{})
-	people := staff(1)
+	people := rostertest.Staff(1)
 	f.apply(rowsOf(t, people))
 
 	rows := rowsOf(t, people)
@@ -98,7 +99,7 @@ func TestOverlappingApplyIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = unlock(context.Background()) })
 
-	_, err = psync.Apply(context.Background(), f.config(f.client(nil)), rowsOf(t, staff(2)))
+	_, err = psync.Apply(context.Background(), f.config(f.client(nil)), rowsOf(t, rostertest.Staff(2)))
 	require.ErrorIs(t, err, psync.ErrLocked)
 	require.Zero(t, f.creates())
 }
@@ -109,7 +110,7 @@ func TestRejectedCredentialsStopTheRun(t *testing.T) {
 	f.server.RejectTokens(true)
 	cfg := f.config(f.client(nil))
 
-	r, err := psync.Apply(context.Background(), cfg, rowsOf(t, staff(40)))
+	r, err := psync.Apply(context.Background(), cfg, rowsOf(t, rostertest.Staff(40)))
 	var abort *psync.AbortError
 	require.ErrorAs(t, err, &abort)
 	require.True(t, parchment.IsFatal(err))
@@ -125,9 +126,9 @@ func TestRejectedCredentialsStopTheRun(t *testing.T) {
 func TestStormsAndDroppedAnswersConverge(t *testing.T) {
 	t.Parallel()
 	f := setup(t, parchmenttest.Config{Rate: 40, Burst: 2, FailRate: 0.1, DropRate: 0.25, Seed: 7})
-	people := staff(40)
+	people := rostertest.Staff(40)
 	for i := range people {
-		people[i].roles = "admin" // fast to create; providers are covered elsewhere
+		people[i].Roles = "admin" // fast to create; providers are covered elsewhere
 	}
 	rows := rowsOf(t, people)
 	client := f.client(func(c *parchment.Config) { c.Rate, c.Burst = 60, 4 })
@@ -152,7 +153,7 @@ func TestStormsAndDroppedAnswersConverge(t *testing.T) {
 func TestLostCreateIsResolvedNotRepeated(t *testing.T) {
 	t.Parallel()
 	f := setup(t, parchmenttest.Config{})
-	people := staff(3)
+	people := rostertest.Staff(3)
 	rows := rowsOf(t, people)
 	ctx := context.Background()
 
@@ -177,7 +178,7 @@ func TestLostCreateIsResolvedNotRepeated(t *testing.T) {
 func TestForeignPartnerIDConflictNeedsAPerson(t *testing.T) {
 	t.Parallel()
 	f := setup(t, parchmenttest.Config{})
-	rows := rowsOf(t, staff(2))
+	rows := rowsOf(t, rostertest.Staff(2))
 	_, err := f.server.SeedUser(f.org, parchmenttest.User{ExternalUserID: rows[0].Record.ExternalUserID, Email: "someone.else@clinic.example"})
 	require.NoError(t, err)
 
@@ -193,7 +194,7 @@ func TestForeignPartnerIDConflictNeedsAPerson(t *testing.T) {
 func TestExistingEmailIsAdoptedNotDuplicated(t *testing.T) {
 	t.Parallel()
 	f := setup(t, parchmenttest.Config{})
-	rows := rowsOf(t, staff(2))
+	rows := rowsOf(t, rostertest.Staff(2))
 	existing, err := f.server.SeedUser(f.org, parchmenttest.User{Email: "STAFF1@clinic.example", GivenName: "Old", FamilyName: "Name"})
 	require.NoError(t, err)
 
@@ -208,7 +209,7 @@ func TestExistingEmailIsAdoptedNotDuplicated(t *testing.T) {
 func TestInterruptedApplyRecordsInFlightCalls(t *testing.T) {
 	t.Parallel()
 	f := setup(t, parchmenttest.Config{Latency: 50 * time.Millisecond})
-	rows := rowsOf(t, staff(40))
+	rows := rowsOf(t, rostertest.Staff(40))
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(120*time.Millisecond, cancel)
 

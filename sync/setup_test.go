@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/parchment-sync/parchment-sync/internal/pgtest"
+	"github.com/parchment-sync/parchment-sync/internal/rostertest"
 	"github.com/parchment-sync/parchment-sync/ledger"
 	"github.com/parchment-sync/parchment-sync/mapping"
 	"github.com/parchment-sync/parchment-sync/parchment"
@@ -93,67 +93,9 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-const header = "external_user_id,given_name,family_name,email,date_of_birth,sex,phone,access_roles,title,hpii_number,prescriber_type,prescriber_number,qualifications,provider_number,ahpra_number,hospital_provider_number\n"
-
-// person is a roster line; providers carry valid Australian identifiers.
-type person struct {
-	id, given, family, email, roles, qualifications, providerNumber, hpii string
-}
-
-func (p person) line() string {
-	if p.roles != "provider" {
-		return fmt.Sprintf("%s,%s,%s,%s,,,0412345678,%s,,,,,,,,\n", p.id, p.given, p.family, p.email, p.roles)
-	}
-	return fmt.Sprintf("%s,%s,%s,%s,1970-01-02,F,0412345678,provider,Dr,%s,M,1234567,%s,%s,MED0001234567,\n",
-		p.id, p.given, p.family, p.email, p.hpii, p.qualifications, p.providerNumber)
-}
-
-// staff returns n people, every fourth one a provider.
-func staff(n int) []person {
-	out := make([]person, n)
-	for i := range out {
-		out[i] = person{
-			id: fmt.Sprintf("EMP%04d", i), given: "Given" + string(rune('A'+i%26)), family: fmt.Sprintf("Family%d", i),
-			email: fmt.Sprintf("staff%d@clinic.example", i), roles: "receptionist",
-		}
-		if i%4 == 0 {
-			out[i].roles, out[i].qualifications, out[i].providerNumber = "provider", "MBBS", providerNumber("234567", '1')
-			out[i].hpii = hpii(fmt.Sprintf("%09d", 100+i))
-		}
-	}
-	return out
-}
-
-// providerNumber completes a Medicare provider number with its check
-// character, found by asking the validator rather than restating it.
-func providerNumber(stem string, location byte) string {
-	for _, c := range "YXWTLKJHFBA" {
-		n := stem + string(location) + string(c)
-		if mapping.MedicareProviderNumberOK(n) {
-			return n
-		}
-	}
-	panic("no check character for " + stem)
-}
-
-// hpii completes an HPI-I (prefix 800361) with its Luhn digit.
-func hpii(body string) string {
-	for d := '0'; d <= '9'; d++ {
-		if n := "800361" + body + string(d); mapping.ValidHPII(n) {
-			return n
-		}
-	}
-	panic("no Luhn digit for " + body)
-}
-
-func rowsOf(t *testing.T, people []person) []mapping.Row {
+func rowsOf(t *testing.T, people []rostertest.Person) []mapping.Row {
 	t.Helper()
-	var b strings.Builder
-	b.WriteString(header)
-	for _, p := range people {
-		b.WriteString(p.line())
-	}
-	r, err := mapping.OpenCSV(strings.NewReader(b.String()), "test.csv", nil)
+	r, err := mapping.OpenCSV(strings.NewReader(rostertest.CSV(people)), "test.csv", nil)
 	require.NoError(t, err)
 	rows, err := mapping.ReadAll(r)
 	require.NoError(t, err)
