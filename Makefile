@@ -5,13 +5,17 @@
 GO ?= go
 BIN := bin/parchment-sync
 
-.PHONY: all build help test vet
+.PHONY: all build demo help test vet
 
 all: vet test build
 
 ## build: compile the command into bin/
 build:
 	$(GO) build -o $(BIN) ./cmd/parchment-sync
+
+## demo: the real job on samples/ against the Parchment stand-in and a throwaway PostgreSQL
+demo: build
+	scripts/with-postgres.sh scripts/demo.sh
 
 ## test: run every test, with race detection, against a throwaway PostgreSQL
 test:

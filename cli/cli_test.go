@@ -65,7 +65,11 @@ type result struct {
 // run invokes the command in-process with the fixture's environment.
 func (f *fixture) run(args ...string) result {
 	f.t.Helper()
-	vars := f.env()
+	return f.runWith(f.env(), args...)
+}
+
+func (f *fixture) runWith(vars map[string]string, args ...string) result {
+	f.t.Helper()
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), args, func(k string) string { return vars[k] }, strings.NewReader(""), &out, &errOut)
 	return result{code, out.String(), errOut.String()}

@@ -97,6 +97,6 @@ func (a *app) rootCommand() *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	root.AddCommand(a.planCommand(), a.applyCommand(), a.sandboxCommand(), a.ledgerCommand())
+	root.AddCommand(a.planCommand(), a.applyCommand(), a.validateCommand(), a.sandboxCommand(), a.ledgerCommand())
 	return root
 }

@@ -3,12 +3,14 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 
 	"github.com/spf13/pflag"
 
 	"github.com/parchment-sync/parchment-sync/mapping"
+	"github.com/parchment-sync/parchment-sync/mapping/pgsource"
 )
 
 // sourceFlags say where the roster comes from and how its columns map.
@@ -59,6 +61,14 @@ func (s *sourceFlags) read(ctx context.Context, logger *slog.Logger) ([]mapping.
 			return nil, withCode(ExitUsage, err)
 		}
 	}
+	rows, err := s.readRows(ctx, m)
+	if err == nil {
+		logger.Info("roster read", "source", s.name(), "rows", len(rows))
+	}
+	return rows, err
+}
+
+func (s *sourceFlags) readRows(ctx context.Context, m *mapping.Mapping) ([]mapping.Row, error) {
 	if s.db != "" {
 		return s.readDB(ctx, m)
 	}
@@ -75,10 +85,13 @@ func (s *sourceFlags) read(ctx context.Context, logger *slog.Logger) ([]mapping.
 	if err != nil {
 		return nil, withCode(ExitUsage, err)
 	}
-	logger.Info("roster read", "source", s.csv, "rows", len(rows))
 	return rows, nil
 }
 
 func (s *sourceFlags) readDB(ctx context.Context, m *mapping.Mapping) ([]mapping.Row, error) {
-	return nil, usageErr("--source-db is not available in this build")
+	rows, err := pgsource.Read(ctx, s.db, s.query, m)
+	if err != nil {
+		return nil, withCode(ExitUsage, fmt.Errorf("staff database: %w", err))
+	}
+	return rows, nil
 }
