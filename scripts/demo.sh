@@ -36,7 +36,18 @@ PARCHMENT_API_URL=$(sed -n 's/.*base URL \(http[^ ]*\).*/\1/p' "$workdir/sandbox
 [[ -n $PARCHMENT_API_URL ]] || { echo "demo: the stand-in did not start" >&2; exit 1; }
 export PARCHMENT_API_URL
 
-step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "${*:2}"; "${@:2}"; }
+# step shows a command and runs it; exit 1 (some rows invalid) is part of
+# the story, anything else stops the demo.
+step() {
+	printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "${*:2}"
+	local code=0
+	"${@:2}" || code=$?
+	if ((code == 1)); then
+		printf '(exit 1: some rows invalid; the valid ones were handled)\n'
+	elif ((code != 0)); then
+		exit "$code"
+	fi
+}
 
 step "1. Plan the onboarding: nothing is sent" \
 	"$bin" plan --csv samples/roster.csv --log-level warn
@@ -48,3 +59,7 @@ step "4. The roster changed: plan shows exactly what will be sent" \
 	"$bin" plan --csv samples/roster-edited.csv --log-level warn
 step "5. Apply the edits: partial updates only; email changes are left for a person" \
 	"$bin" apply --csv samples/roster-edited.csv --output json --log-level warn
+step "6. A real export: check Deputy's CSV through its mapping (one bad HPI-I on purpose)" \
+	"$bin" validate --csv samples/deputy.csv --mapping samples/deputy.yaml
+step "7. Sync it into another organisation: the bad row is held back, the rest go" \
+	"$bin" apply --csv samples/deputy.csv --mapping samples/deputy.yaml --organization-id demo-deputy --rate 20 --log-level warn

@@ -21,16 +21,16 @@ import (
 
 const testToken = "test-token"
 
-// fixture is one test's world: a ledger in its own schema, a stand-in
+// fixture is one test's (or benchmark's) world: a ledger in its own schema, a stand-in
 // Parchment, and an organisation nobody else uses.
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	store  *ledger.Postgres
 	server *parchmenttest.Server
 	org    string
 }
 
-func setup(t *testing.T, server parchmenttest.Config) *fixture {
+func setup(t testing.TB, server parchmenttest.Config) *fixture {
 	t.Helper()
 	store, err := ledger.Open(context.Background(), pgtest.URL(t), nil)
 	require.NoError(t, err)
@@ -93,7 +93,7 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-func rowsOf(t *testing.T, people []rostertest.Person) []mapping.Row {
+func rowsOf(t testing.TB, people []rostertest.Person) []mapping.Row {
 	t.Helper()
 	r, err := mapping.OpenCSV(strings.NewReader(rostertest.CSV(people)), "test.csv", nil)
 	require.NoError(t, err)
