@@ -95,14 +95,17 @@ func (x *executor) created(ctx context.Context, row *mapping.Row, pending *Entry
 	case res.Code == parchment.CodeProviderCreationFailed:
 		c.Note = "the provider part failed: provider fields are sent again next run"
 	}
-	x.mapTo(ctx, row, res.UserID, fields, attempts, c)
+	// A failed provider part is sent again by the next run, not now.
+	x.mapTo(ctx, row, res.UserID, fields, attempts, c, false)
 }
 
-// adoptedFields is what the ledger may claim about a user it did not create:
-// only the email it matched on. Every other field differs from the roster,
-// so names are sent and the rest is reported for a person to check.
+// adoptedFields is what the ledger records for a user Parchment matched
+// rather than created from our values: the roster's own. Overwriting a
+// record Parchment says conflicts would be a guess, so nothing is sent now;
+// the change carries a note for a person to review it, and later roster
+// edits are sent as usual.
 func adoptedFields(rec mapping.Record) map[string]string {
-	return map[string]string{mapping.FieldEmail: rec.Email}
+	return rec.Fields()
 }
 
 // recoverExisting maps a person Parchment says already exists, found by
@@ -148,12 +151,13 @@ func (x *executor) recoverExisting(ctx context.Context, row *mapping.Row, pendin
 		c.Note = "Parchment already had a user with this email: mapped to it, review it in Parchment"
 	}
 	c.RequestID = pe.RequestID
-	x.mapTo(ctx, row, u.UserID, fields, attempts, c)
+	x.mapTo(ctx, row, u.UserID, fields, attempts, c, true)
 }
 
-// mapTo commits the mapping, then sends whatever the roster holds beyond
-// the values recorded, so a recovered person converges in the same run.
-func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, fields map[string]string, attempts []Attempt, c Change) {
+// mapTo commits the mapping. With followUp it then sends whatever the
+// roster holds beyond the values recorded, so a person whose lost create
+// carried older values converges in the same run.
+func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, fields map[string]string, attempts []Attempt, c Change, followUp bool) {
 	rec := row.Record
 	e := Entry{
 		ExternalUserID: rec.ExternalUserID, ParchmentUserID: userID, State: StateSynced,
@@ -171,6 +175,10 @@ func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, f
 	x.cfg.Logger.Info("created", "external_user_id", rec.ExternalUserID, "line", row.Line,
 		"parchment_user_id", userID, "request_id", c.RequestID, "note", c.Note)
 
+	if !followUp {
+		x.t.add(ActionCreate, c)
+		return
+	}
 	up, manual, problems := planUpdate(rec, e.Fields)
 	c.Manual = manual
 	if len(problems) > 0 {

@@ -81,8 +81,17 @@ func (s *Server) createUser(r *http.Request, orgID string) reply {
 	case byEmail:
 		return failCode(http.StatusConflict, "USER_ALREADY_EXISTS", typeConflict, "Conflict", "User with this email already exists")
 	}
-	u := s.addLocked(o, b.user())
+	answer, partial := s.partials[b.ExternalUserID]
+	delete(s.partials, b.ExternalUserID)
+	nu := b.user()
+	if answer == ProviderCreationFailed {
+		nu = nu.withoutProvider()
+	}
+	u := s.addLocked(o, nu)
 	s.counters.Creates++
+	if partial {
+		return s.partialAnswer(r, orgID, answer, u)
+	}
 	rep := ok(http.StatusCreated, "User created successfully", "USER_CREATED", map[string]string{
 		"external_user_id":  u.ExternalUserID,
 		"parchment_user_id": u.UserID,

@@ -33,18 +33,22 @@ type Server struct {
 	rejectTokens  bool
 	counters      Counters
 	updates       []UpdateRequest
+	// partials maps an external_user_id to the partial success its next
+	// create answers with (see AnswerCreateWith).
+	partials map[string]CreateAnswer
 }
 
 // New returns a Server with no users.
 func New(cfg Config) *Server {
 	cfg = cfg.withDefaults()
 	s := &Server{
-		cfg:    cfg,
-		log:    cfg.Logger,
-		mux:    http.NewServeMux(),
-		rng:    rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5eed)),
-		orgs:   map[string]*org{},
-		tokens: map[string]issuedToken{},
+		cfg:      cfg,
+		log:      cfg.Logger,
+		mux:      http.NewServeMux(),
+		rng:      rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5eed)),
+		orgs:     map[string]*org{},
+		tokens:   map[string]issuedToken{},
+		partials: map[string]CreateAnswer{},
 	}
 	s.counters.Requests = map[string]int{}
 	s.routes()
