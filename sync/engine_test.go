@@ -211,7 +211,13 @@ func TestInterruptedApplyRecordsInFlightCalls(t *testing.T) {
 	f := setup(t, parchmenttest.Config{Latency: 50 * time.Millisecond})
 	rows := rowsOf(t, rostertest.Staff(40))
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(120*time.Millisecond, cancel)
+	// Stop once sending is under way, however loaded the machine is.
+	go func() {
+		for f.server.Counters().Creates < 3 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
 
 	r, err := psync.Apply(ctx, f.config(f.client(nil)), rows)
 	require.True(t, errors.Is(err, psync.ErrInterrupted), "%v", err)

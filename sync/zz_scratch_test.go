@@ -5,11 +5,14 @@ package sync_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
+	"sync/atomic"
 	"os"
 	"slices"
 	"strconv"
 	gosync "sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -60,16 +63,23 @@ func pct(ds []time.Duration) string {
 func envInt(k string, d int) int { if v, err := strconv.Atoi(os.Getenv(k)); err == nil { return v }; return d }
 
 func TestScratchPaced(t *testing.T) {
+	var dials atomic.Int64
+	defer func() { t.Logf("dials %d", dials.Load()) }()
+	var ru0 syscall.Rusage
+	syscall.Getrusage(0, &ru0)
+	defer func() { var ru syscall.Rusage; syscall.Getrusage(0, &ru); t.Logf("cpu %v", time.Duration(ru.Utime.Nano()+ru.Stime.Nano()-ru0.Utime.Nano()-ru0.Stime.Nano())) }()
 	rows := rowsOf(t, rostertest.Staff(envInt("N", 2000)))
 	f := setup(t, parchmenttest.Config{Latency: 50 * time.Millisecond, Rate: 100})
 	client := f.client(func(c *parchment.Config) {
 		c.Rate, c.Burst = 100, envInt("BURST", 1)
 		c.MinBackoff, c.MaxBackoff = 0, 0
+		tr := http.DefaultTransport.(*http.Transport).Clone()
 		if n := envInt("IDLE", 0); n > 0 {
-			tr := http.DefaultTransport.(*http.Transport).Clone()
 			tr.MaxIdleConnsPerHost = n
-			c.HTTPClient = &http.Client{Transport: tr}
 		}
+		d := &net.Dialer{}
+		tr.DialContext = func(ctx context.Context, n, a string) (net.Conn, error) { dials.Add(1); return d.DialContext(ctx, n, a) }
+		c.HTTPClient = &http.Client{Transport: tr}
 	})
 	api := &timedAPI{API: client}
 	st := &timedStore{Store: f.store}
