@@ -43,3 +43,9 @@ func (d decision) line() int {
 	}
 	return 0
 }
+
+// settles reports whether d must run before anything else is sent: it
+// resolves a create a dead run left pending.
+func (d decision) settles() bool {
+	return d.action == ActionResolve || d.entry != nil && d.entry.State == StatePending
+}

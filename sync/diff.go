@@ -13,6 +13,7 @@ import (
 func march(rows []mapping.Row, entries map[string]Entry) []decision {
 	var out []decision
 	seen := make(map[string]bool, len(rows))
+	repeated := repeatedIDs(rows)
 	for i := range rows {
 		row := &rows[i]
 		if row.Skipped {
@@ -26,6 +27,15 @@ func march(rows []mapping.Row, entries map[string]Entry) []decision {
 		var e *Entry
 		if inLedger {
 			e = &entry
+		}
+		if repeated[id] && row.Valid() {
+			// The source checks this too; the engine never trusts it to,
+			// since two rows for one id would mean two creates.
+			out = append(out, decision{action: ActionInvalid, row: row, entry: e, problems: []mapping.Problem{{
+				Line: row.Line, ExternalUserID: id, Field: mapping.FieldExternalUserID,
+				Message: "external_user_id appears on more than one row", Severity: mapping.SeverityError,
+			}}})
+			continue
 		}
 		if !row.Valid() {
 			out = append(out, decision{action: ActionInvalid, row: row, entry: e, problems: rowErrors(*row)})
@@ -67,7 +77,7 @@ func march(rows []mapping.Row, entries map[string]Entry) []decision {
 
 func rank(d decision) int {
 	switch {
-	case d.action == ActionResolve:
+	case d.settles():
 		return 0
 	case d.row != nil:
 		return 1
@@ -96,6 +106,23 @@ func rowErrors(row mapping.Row) []mapping.Problem {
 	for _, p := range row.Problems {
 		if p.Severity == mapping.SeverityError {
 			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// repeatedIDs returns the external ids that more than one valid row carries.
+func repeatedIDs(rows []mapping.Row) map[string]bool {
+	n := make(map[string]int, len(rows))
+	for _, r := range rows {
+		if r.Valid() {
+			n[r.Record.ExternalUserID]++
+		}
+	}
+	out := map[string]bool{}
+	for id, c := range n {
+		if c > 1 {
+			out[id] = true
 		}
 	}
 	return out

@@ -56,7 +56,9 @@ func match(users []parchment.ListedUser, externalID, email string) (parchment.Li
 		return parchment.ListedUser{}, false, false
 	}
 	for _, u := range users {
-		if strings.EqualFold(strings.TrimSpace(u.Email), email) {
+		// A user listed under another external id belongs to someone else's
+		// record, whatever its email: linking it is a person's decision.
+		if strings.EqualFold(strings.TrimSpace(u.Email), email) && (u.ExternalUserID == "" || u.ExternalUserID == externalID) {
 			return u, false, true
 		}
 	}

@@ -36,7 +36,7 @@ func newExecutor(cfg Config, runID int64, t *tally) *executor {
 func (x *executor) execute(ctx context.Context, decisions []decision) error {
 	calls := context.WithoutCancel(ctx)
 	split := 0
-	for split < len(decisions) && decisions[split].action == ActionResolve {
+	for split < len(decisions) && decisions[split].settles() {
 		split++
 	}
 	for _, phase := range [][]decision{decisions[:split], decisions[split:]} {
@@ -45,7 +45,14 @@ func (x *executor) execute(ctx context.Context, decisions []decision) error {
 			if x.stopped(ctx) {
 				break
 			}
-			p.Go(func() { x.one(calls, d) })
+			p.Go(func() {
+				// Go blocks until a worker is free, so the stop may have come
+				// while d waited: check again before anything is sent.
+				if x.stopped(ctx) {
+					return
+				}
+				x.one(calls, d)
+			})
 		}
 		p.Wait()
 	}
@@ -99,7 +106,19 @@ func (x *executor) one(ctx context.Context, d decision) {
 		c.ParchmentUserID = d.entry.ParchmentUserID
 		x.update(ctx, d.row, d.entry, d.update, c)
 	case ActionInvalid:
-		x.t.add(ActionInvalid, c, problemFailures(d.problems, d.line(), d.externalID())...)
+		fails := problemFailures(d.problems, d.line(), d.externalID())
+		if d.settles() {
+			// Nothing is sent for an invalid row, but a dead run's create
+			// for it is still looked up, so the ledger learns whether the
+			// person exists instead of holding the intent indefinitely.
+			if userID, err := x.settle(ctx, d.entry); err != nil {
+				fails = append(fails, x.refused(ctx, "list", c, err, Commit{}))
+			} else if userID != "" {
+				c.ParchmentUserID = userID
+				c.Note = "an interrupted run's create had landed; recorded"
+			}
+		}
+		x.t.add(ActionInvalid, c, fails...)
 	default:
 		if d.entry != nil {
 			c.ParchmentUserID = d.entry.ParchmentUserID
@@ -134,6 +153,12 @@ func (x *executor) attempts(op, externalID string, as []parchment.Attempt) []Att
 // fail records a refused call: its attempts are committed with keep and the
 // row is counted failed. A fatal error also stops the run.
 func (x *executor) fail(ctx context.Context, op string, c Change, err error, keep Commit) {
+	x.t.add(actionFailed, c, x.refused(ctx, op, c, err, keep))
+}
+
+// refused does fail's recording and returns the Failure, without counting
+// the row.
+func (x *executor) refused(ctx context.Context, op string, c Change, err error, keep Commit) Failure {
 	f := Failure{ExternalUserID: c.ExternalUserID, Line: c.Line, Message: err.Error()}
 	var pe *parchment.Error
 	if errors.As(err, &pe) {
@@ -152,7 +177,7 @@ func (x *executor) fail(ctx context.Context, op string, c Change, err error, kee
 	}
 	x.cfg.Logger.Warn(op+" failed", "external_user_id", c.ExternalUserID, "line", c.Line,
 		"http_status", f.HTTPStatus, "request_id", f.RequestID, "error", f.Message)
-	x.t.add(actionFailed, c, f)
+	return f
 }
 
 func (x *executor) update(ctx context.Context, row *mapping.Row, e *Entry, up *updatePlan, c Change) {

@@ -31,13 +31,22 @@ func (x *executor) create(ctx context.Context, row *mapping.Row, pending *Entry,
 		c.Note = "resolved a create an interrupted run left pending"
 	}
 
-	since := time.Now()
 	res, err := x.cfg.API.CreateUser(ctx, createRequest(rec))
+	// Only a listing begun after the answer arrived is sure to show a user
+	// the answer says exists: our own earlier attempt may have made it
+	// while a listing taken during the call was being served.
+	since := time.Now()
 	if err == nil {
 		x.created(ctx, row, pending, res, c)
 		return
 	}
 	var pe *parchment.Error
+	if errors.As(err, &pe) && pe.Status >= 200 && pe.Status < 300 {
+		// Parchment acted, but its answer carried no usable id: find the
+		// user by listing, as for a 201/202 without an id.
+		x.recoverExisting(ctx, row, pending, true, pe, since, c)
+		return
+	}
 	if errors.As(err, &pe) && (pe.Status == http.StatusConflict || pe.Code == parchment.CodeUserAlreadyExists) {
 		ours := resolving || pe.MayHaveApplied()
 		if ours || pe.Code == parchment.CodeUserAlreadyExists {
@@ -127,11 +136,17 @@ func (x *executor) recoverExisting(ctx context.Context, row *mapping.Row, pendin
 	} else {
 		u, byExternalID, found, listAttempts, err = x.dir.find(ctx, rec.ExternalUserID, rec.Email, since)
 	}
-	attempts = append(attempts, x.attempts("list", rec.ExternalUserID, listAttempts)...)
 	if err != nil {
-		x.fail(ctx, "list", c, err, Commit{Attempts: attempts})
+		// fail adds the failed listing's own attempts.
+		keep := Commit{Attempts: attempts}
+		if !ours {
+			// The create was refused outright, so no intent is left to resolve.
+			keep.Forget = rec.ExternalUserID
+		}
+		x.fail(ctx, "list", c, err, keep)
 		return
 	}
+	attempts = append(attempts, x.attempts("list", rec.ExternalUserID, listAttempts)...)
 	if !found {
 		keep := Commit{Attempts: attempts}
 		if !ours {
@@ -197,26 +212,38 @@ func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, f
 // resolveAbsent settles a pending create for someone no longer on the
 // roster: it is looked up, never created now.
 func (x *executor) resolveAbsent(ctx context.Context, e *Entry, c Change) {
-	u, _, found, listAttempts, err := x.dir.find(ctx, e.ExternalUserID, e.Email, e.UpdatedAt)
-	attempts := x.attempts("list", e.ExternalUserID, listAttempts)
+	userID, err := x.settle(ctx, e)
 	if err != nil {
-		x.fail(ctx, "list", c, err, Commit{Attempts: attempts})
+		x.fail(ctx, "list", c, err, Commit{})
 		return
 	}
-	if !found {
-		if x.commit(ctx, Commit{Forget: e.ExternalUserID, Attempts: attempts}) == nil {
-			c.Note = "an interrupted run's create never reached Parchment; dropped, since the person left the roster"
-			x.t.add(ActionResolve, c)
-		}
+	if userID == "" {
+		c.Note = "an interrupted run's create never reached Parchment; dropped, since the person left the roster"
+		x.t.add(ActionResolve, c)
 		return
+	}
+	c.ParchmentUserID = userID
+	c.Note = "an interrupted run's create had landed; recorded, and orphaned since the person left the roster"
+	x.t.add(ActionOrphaned, c)
+}
+
+// settle looks up a pending create without sending it again and records the
+// outcome: the mapping, with the values the create carried, when it landed;
+// the intent dropped when it never reached Parchment (userID is then empty).
+// A failed listing's attempts travel in its error, for fail to record.
+func (x *executor) settle(ctx context.Context, e *Entry) (userID string, err error) {
+	u, _, found, listAttempts, err := x.dir.find(ctx, e.ExternalUserID, e.Email, e.UpdatedAt)
+	if err != nil {
+		return "", err
+	}
+	attempts := x.attempts("list", e.ExternalUserID, listAttempts)
+	if !found {
+		return "", x.commit(ctx, Commit{Forget: e.ExternalUserID, Attempts: attempts})
 	}
 	next := *e
 	next.ParchmentUserID, next.State, next.UpdatedAt = u.UserID, StateSynced, time.Now().UTC()
 	if err := x.commit(ctx, Commit{Entry: &next, Attempts: attempts}); err != nil {
-		x.fail(ctx, "list", c, fmt.Errorf("record mapping to Parchment user %s: %w", u.UserID, err), Commit{})
-		return
+		return "", fmt.Errorf("record mapping to Parchment user %s: %w", u.UserID, err)
 	}
-	c.ParchmentUserID = u.UserID
-	c.Note = "an interrupted run's create had landed; recorded, and orphaned since the person left the roster"
-	x.t.add(ActionOrphaned, c)
+	return u.UserID, nil
 }
