@@ -5,7 +5,7 @@
 GO ?= go
 BIN := bin/parchment-sync
 
-.PHONY: all build demo help test vet
+.PHONY: all bench build demo help test vet
 
 all: vet test build
 
@@ -20,6 +20,18 @@ demo: build
 ## test: run every test, with race detection, against a throwaway PostgreSQL
 test:
 	scripts/with-postgres.sh $(GO) test -race -count=1 ./...
+
+# Each bench run takes about 22 s; five give a median within two minutes.
+BENCH_COUNT ?= 5
+BENCH_OUT := .tmp/bench.txt
+
+## bench: apply 2,000 creates through the stand-in (50 ms latency, 100 requests/s) BENCH_COUNT times; print medians
+# The raw output stays in $(BENCH_OUT) for benchstat. benchreport fails
+# when go test did, which the pipe through tee would hide.
+bench:
+	@mkdir -p $(dir $(BENCH_OUT))
+	scripts/with-postgres.sh $(GO) test -run '^$$' -bench '^BenchmarkApplyCreates$$' -benchtime 1x -count $(BENCH_COUNT) ./sync/ 2>&1 | tee $(BENCH_OUT)
+	$(GO) run ./internal/benchreport $(BENCH_OUT)
 
 ## vet: static checks
 vet:

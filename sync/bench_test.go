@@ -27,10 +27,11 @@ const (
 	benchRate    = 100
 	benchLatency = 50 * time.Millisecond
 	// benchConcurrency: a create holds its worker for the 50 ms answer plus
-	// two ledger commits, about 55 ms, so 100 requests/s needs 5.5 workers
-	// (Little's law). Twice that keeps one waiting on the pacer whenever a
-	// token comes due, even when commits stall on a noisy machine; more
-	// would only queue on the pacer and the ledger pool.
+	// two ledger commits, about 53 ms, so 100 requests/s needs 5.3 workers
+	// (Little's law); 4 reach only 75 requests/s. 12 keep about six waiting
+	// on the pacer, so a slot never comes due with nobody to take it, even
+	// while ledger commits stall on a busy machine (burst 1 never makes a
+	// missed slot up). More would only queue longer on the pacer.
 	benchConcurrency = 12
 )
 
@@ -83,9 +84,11 @@ func benchApply(b *testing.B, rows []mapping.Row, w benchWorld) {
 	total.report(b, w)
 }
 
-// clientConfig paces the client as the CLI would: burst 1, the default,
-// spreads requests evenly, so the ratio measures the pacer rather than a
-// head start; backoffs are the defaults too.
+// clientConfig paces the client as the CLI does by default, with burst 1.
+// The stand-in's bucket holds a second's worth, so a larger burst would
+// pass too, but it would start the run with requests the rate never paid
+// for and lift the ratio by as many; with burst 1 the ratio measures the
+// pacer alone. Backoffs are the defaults too.
 func (w benchWorld) clientConfig(c *parchment.Config) {
 	c.Rate, c.Burst = w.limit, 1
 	if w.limit == 0 {

@@ -21,8 +21,8 @@ import (
 
 const testToken = "test-token"
 
-// fixture is one test's (or benchmark's) world: a ledger in its own schema, a stand-in
-// Parchment, and an organisation nobody else uses.
+// fixture is one test's or benchmark's world: a ledger in its own schema, a
+// stand-in Parchment, and an organisation nobody else uses.
 type fixture struct {
 	t      testing.TB
 	store  *ledger.Postgres
