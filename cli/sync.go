@@ -140,7 +140,8 @@ func (a *app) runSync(ctx context.Context, mode psync.Mode, f *syncFlags) error 
 	}
 	if report != nil {
 		if werr := a.writeReport(f.output, report); werr != nil && err == nil {
-			err = werr
+			// The run happened: this is not a usage error.
+			err = withCode(ExitAborted, fmt.Errorf("write report: %w", werr))
 		}
 	}
 	return syncErr(err, report)
@@ -149,7 +150,10 @@ func (a *app) runSync(ctx context.Context, mode psync.Mode, f *syncFlags) error 
 // syncErr derives the exit code from a run's error and report, in one place.
 func syncErr(err error, report *psync.Report) error {
 	var abort *psync.AbortError
+	var coded *codeError
 	switch {
+	case errors.As(err, &coded):
+		return err
 	case err == nil && report != nil && report.HasFailures():
 		return withCode(ExitFailures, nil)
 	case err == nil:

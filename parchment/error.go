@@ -57,17 +57,17 @@ func (e *Error) Error() string {
 	case len(e.Attempts) > 0:
 		head = append(head, fmt.Sprintf("no response after %d attempt(s)", len(e.Attempts)))
 	}
-	for _, s := range []string{e.Code, e.Title} {
+	for _, s := range []string{e.Code, redact(e.Title)} {
 		if s != "" {
 			head = append(head, s)
 		}
 	}
 	msg := strings.Join(head, " ")
 	if e.Detail != "" {
-		msg = joinNonEmpty(": ", msg, e.Detail)
+		msg = joinNonEmpty(": ", msg, redact(e.Detail))
 	}
 	for _, v := range e.Validation {
-		msg += fmt.Sprintf("; %s: %s", v.Field, v.Message)
+		msg += fmt.Sprintf("; %s: %s", v.Field, redact(v.Message))
 	}
 	if e.Err != nil {
 		msg = joinNonEmpty(": ", msg, e.Err.Error())
