@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -105,13 +107,21 @@ func (a *app) writeValidation(format string, v validation) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(v)
 	}
-	for _, group := range []struct {
-		name string
-		ps   []rowProblem
-	}{{"error", v.Errors}, {"warning", v.Warnings}} {
-		for _, p := range group.ps {
-			fmt.Fprintf(a.stdout, "line %d %s [%s] %s: %s\n", p.Line, p.ExternalUserID, p.Field, group.name, p.Message)
-		}
+	// One list in line order, as the practice will walk the spreadsheet.
+	type item struct {
+		severity string
+		rowProblem
+	}
+	var all []item
+	for _, p := range v.Errors {
+		all = append(all, item{"error", p})
+	}
+	for _, p := range v.Warnings {
+		all = append(all, item{"warning", p})
+	}
+	slices.SortStableFunc(all, func(a, b item) int { return cmp.Compare(a.Line, b.Line) })
+	for _, p := range all {
+		fmt.Fprintf(a.stdout, "line %d %s [%s] %s: %s\n", p.Line, p.ExternalUserID, p.Field, p.severity, p.Message)
 	}
 	_, err := fmt.Fprintf(a.stdout, "%d rows: %d valid, %d invalid, %d skipped; %d errors, %d warnings\n",
 		v.Rows, v.Valid, v.Invalid, v.Skipped, len(v.Errors), len(v.Warnings))

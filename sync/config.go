@@ -3,6 +3,7 @@ package sync
 import (
 	"errors"
 	"log/slog"
+	"time"
 )
 
 // Mode selects whether a run only reports or also sends.
@@ -30,9 +31,16 @@ type Config struct {
 	Source string
 	// Logger receives progress. Default: discard.
 	Logger *slog.Logger
+	// StopGrace is how long calls already in flight may go on (retries
+	// included) after a stop signal before they are cut off. A create cut
+	// off stays pending and the next run resolves it. Default 30s.
+	StopGrace time.Duration
 }
 
-const defaultConcurrency = 4
+const (
+	defaultConcurrency = 4
+	defaultStopGrace   = 30 * time.Second
+)
 
 func (c Config) validate(mode Mode) (Config, error) {
 	var errs []error
@@ -50,6 +58,12 @@ func (c Config) validate(mode Mode) (Config, error) {
 	}
 	if c.Concurrency == 0 {
 		c.Concurrency = defaultConcurrency
+	}
+	if c.StopGrace < 0 {
+		errs = append(errs, errors.New("stop grace must not be negative"))
+	}
+	if c.StopGrace == 0 {
+		c.StopGrace = defaultStopGrace
 	}
 	if c.Source == "" {
 		c.Source = "roster"

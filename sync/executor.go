@@ -19,6 +19,9 @@ type executor struct {
 	t     *tally
 	dir   *directory
 
+	// ledgerCtx records outcomes; it is not cancelled by a stop signal.
+	ledgerCtx context.Context
+
 	// stop is closed when the run must take no new work: a fatal error.
 	stop     chan struct{}
 	stopOnce gosync.Once
@@ -34,7 +37,16 @@ func newExecutor(cfg Config, runID int64, t *tally) *executor {
 // cancellation stops dispatch; calls already started run to completion on a
 // context that outlives it, so their outcomes are recorded.
 func (x *executor) execute(ctx context.Context, decisions []decision) error {
-	calls := context.WithoutCancel(ctx)
+	// Calls in flight outlive a stop signal by StopGrace; the ledger's
+	// context never ends, so every outcome that happened is recorded.
+	x.ledgerCtx = context.WithoutCancel(ctx)
+	calls, cutOff := context.WithCancel(x.ledgerCtx)
+	defer cutOff()
+	stopWatch := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(x.cfg.StopGrace, cutOff)
+		context.AfterFunc(calls, func() { t.Stop() })
+	})
+	defer stopWatch()
 	split := 0
 	for split < len(decisions) && decisions[split].settles() {
 		split++
@@ -130,8 +142,8 @@ func (x *executor) one(ctx context.Context, d decision) {
 // commit stores an outcome. A ledger that cannot record outcomes stops the
 // run: nothing may be sent that the ledger does not know about. Only
 // ErrParchmentUserTaken is left to the caller, as a failure of one row.
-func (x *executor) commit(ctx context.Context, c Commit) error {
-	err := x.cfg.Store.Commit(ctx, x.cfg.OrganizationID, c)
+func (x *executor) commit(_ context.Context, c Commit) error {
+	err := x.cfg.Store.Commit(x.ledgerCtx, x.cfg.OrganizationID, c)
 	if err != nil && !errors.Is(err, ErrParchmentUserTaken) {
 		x.abort(err)
 	}

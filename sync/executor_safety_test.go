@@ -3,8 +3,11 @@ package sync_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	gosync "sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -251,4 +254,48 @@ func TestRepeatedExternalIDIsNeverSentTwice(t *testing.T) {
 	r := f.apply(rows)
 	require.Equal(t, psync.Counts{Create: 2, Invalid: 2}, r.Counts)
 	require.Len(t, f.server.Snapshot(f.org), 2)
+}
+
+func TestStopGraceCutsOffAStuckCall(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{})
+	// A Parchment that takes far longer than the grace to answer, and says
+	// when the first create has arrived. (It cannot see the client hang up
+	// before reading the body, so closing it waits the latency out.)
+	slow := parchmenttest.New(parchmenttest.Config{Token: testToken, Latency: 3 * time.Second})
+	arrived := make(chan struct{})
+	var once gosync.Once
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			once.Do(func() { close(arrived) })
+		}
+		slow.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	client := f.client(func(c *parchment.Config) { c.BaseURL = ts.URL + parchmenttest.PathPrefix })
+	cfg := f.config(client)
+	cfg.Concurrency, cfg.StopGrace = 1, 50*time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-arrived
+		cancel()
+	}()
+
+	start := time.Now()
+	r, err := psync.Apply(ctx, cfg, adminRows(t, 2))
+	require.ErrorIs(t, err, psync.ErrInterrupted)
+	require.Less(t, time.Since(start), 2*time.Second, "the call was cut off, not waited out")
+	require.Equal(t, 1, r.Counts.Failed)
+
+	// The cut-off create may have reached Parchment: it stays pending for
+	// the next run to resolve, and the run's end was recorded.
+	entries, err := f.store.Entries(context.Background(), f.org)
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	for _, e := range entries {
+		require.Equal(t, psync.StatePending, e.State)
+	}
+	run, err := f.store.Run(context.Background(), r.RunID)
+	require.NoError(t, err)
+	require.Equal(t, psync.OutcomeInterrupted, run.Outcome)
 }
