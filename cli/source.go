@@ -30,14 +30,14 @@ func (s *sourceFlags) register(fs *pflag.FlagSet) {
 
 func (s *sourceFlags) check() error {
 	switch {
+	case s.db == "" && s.query != "":
+		return errors.New("--source-query needs --source-db")
 	case s.csv == "" && s.db == "":
 		return errors.New("--csv or --source-db is required")
 	case s.csv != "" && s.db != "":
 		return errors.New("--csv and --source-db cannot be used together")
 	case s.db != "" && s.query == "":
 		return errors.New("--source-query is required with --source-db")
-	case s.db == "" && s.query != "":
-		return errors.New("--source-query needs --source-db")
 	}
 	return nil
 }

@@ -261,7 +261,8 @@ func canonicalCode(field, v string) (string, bool) {
 }
 
 // skip reads one rule {column, when: not_empty | empty} or {column, equals:
-// X}, or a list of them; a row matching any is left out.
+// X} (also written when: {equals: X} or when: "equals: X"), or a list of
+// them; a row matching any is left out.
 func (p *mappingParser) skip(n *yaml.Node) error {
 	rules := []*yaml.Node{n}
 	if n.Kind == yaml.SequenceNode {
@@ -273,7 +274,15 @@ func (p *mappingParser) skip(n *yaml.Node) error {
 		}
 		var s skipRule
 		err := eachPair(p, rn, "skip", func(key string, k, v *yaml.Node) error {
+			if key == "when" && v.Kind == yaml.MappingNode && len(v.Content) == 2 && v.Content[0].Value == "equals" {
+				// when: { equals: X } reads as equals: X.
+				key, v = "equals", v.Content[1]
+			}
 			text, err := p.scalar("skip", key, v)
+			if rest, ok := strings.CutPrefix(text, "equals:"); ok && key == "when" {
+				// when: "equals: X", the form written on one line.
+				key, text = "equals", strings.TrimSpace(rest)
+			}
 			switch {
 			case err != nil:
 			case key == "column":

@@ -144,3 +144,16 @@ func TestOneColumnFeedsSeveralFields(t *testing.T) {
 	require.Equal(t, "1980-02-01", rec.DateOfBirth)
 	require.Equal(t, "F", rec.Sex)
 }
+
+func TestSkipEqualsSpellings(t *testing.T) {
+	t.Parallel()
+	for _, rule := range []string{
+		"{ column: Status, equals: Terminated }",
+		"{ column: Status, when: { equals: Terminated } }",
+		`{ column: Status, when: "equals: Terminated" }`,
+	} {
+		m, err := ParseMapping([]byte("skip: "+rule+"\n"), "m.yaml")
+		require.NoError(t, err, rule)
+		require.Equal(t, []skipRule{{column: "Status", when: skipEquals, equals: fold("Terminated")}}, m.skips, rule)
+	}
+}

@@ -77,9 +77,14 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 		if last == nil {
 			last = &Error{}
 		}
+		if ctx.Err() == nil && stopping(ctx) {
+			err = ErrNotSent
+		}
 		last.Err, last.canceled = err, true
 		return fail(last)
 	}
+	wait, stopWaiting := waitContext(ctx)
+	defer stopWaiting()
 	limit := c.cfg.MaxAttempts
 	renewed := false
 	for {
@@ -93,8 +98,16 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 			}
 			return interrupted(err)
 		}
-		if err := c.pacer.wait(ctx); err != nil {
+		if err := c.pacer.wait(wait); err != nil {
 			return interrupted(err)
+		}
+		// Another call may have failed fatally, or the run begun to stop,
+		// while this one waited for its turn.
+		if e := c.stopped(); e != nil {
+			return fail(e)
+		}
+		if stopping(ctx) {
+			return interrupted(ErrNotSent)
 		}
 		res, att, e := c.send(ctx, req, body, bearer)
 		attempts = append(attempts, att)
@@ -125,18 +138,18 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 		if e.Class() != ClassRetry || len(attempts) >= limit {
 			return fail(e)
 		}
-		wait, ok := e.retryAfter, e.hasRetryAfter
+		backoffWait, ok := e.retryAfter, e.hasRetryAfter
 		if !ok {
-			wait = backoff(len(attempts), c.cfg.MinBackoff, c.cfg.MaxBackoff, c.jitter)
+			backoffWait = backoff(len(attempts), c.cfg.MinBackoff, c.cfg.MaxBackoff, c.jitter)
 		}
 		c.log.Warn("parchment retry", "op", req.op, "attempt", len(attempts), "status", att.Status,
-			"request_id", att.RequestID, "wait", wait, "error", att.Err)
+			"request_id", att.RequestID, "wait", backoffWait, "error", att.Err)
 		if e.Status == http.StatusTooManyRequests {
 			// The limit is the organisation's: hold back every goroutine.
-			c.pacer.pause(wait)
+			c.pacer.pause(backoffWait)
 			continue
 		}
-		if err := sleep(ctx, wait); err != nil {
+		if err := sleep(wait, backoffWait); err != nil {
 			return interrupted(err)
 		}
 	}

@@ -229,3 +229,38 @@ func TestInterruptedApplyRecordsInFlightCalls(t *testing.T) {
 	f.apply(rows)
 	f.requireOnePerPerson(rows)
 }
+
+func TestQueuedCallsAreHeldBackByAStop(t *testing.T) {
+	t.Parallel()
+	for _, stopBy := range []string{"signal", "credentials rejected"} {
+		t.Run(stopBy, func(t *testing.T) {
+			t.Parallel()
+			f := setup(t, parchmenttest.Config{})
+			// Eight workers, one turn to send every 200 ms: seven calls are
+			// always queued in the client, waiting for the organisation's rate.
+			cfg := f.config(f.client(func(c *parchment.Config) { c.Rate, c.Burst = 5, 1 }))
+			cfg.Concurrency = 8
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if stopBy == "signal" {
+				go func() {
+					for f.server.Counters().Creates < 1 {
+						time.Sleep(time.Millisecond)
+					}
+					cancel()
+				}()
+			} else {
+				f.server.RejectTokens(true)
+			}
+
+			r, err := psync.Apply(ctx, cfg, rowsOf(t, rostertest.Staff(20)))
+			require.Error(t, err)
+			sent := f.server.Counters().Requests["create"]
+			require.LessOrEqual(t, sent, 2, "queued calls are not sent after the stop")
+			require.LessOrEqual(t, r.Counts.Failed, 1, "held-back rows are not failures")
+			entries, err := f.store.Entries(context.Background(), f.org)
+			require.NoError(t, err)
+			require.LessOrEqual(t, len(entries), sent, "held-back creates leave no intent")
+		})
+	}
+}

@@ -22,6 +22,9 @@ type executor struct {
 	// ledgerCtx records outcomes; it is not cancelled by a stop signal.
 	ledgerCtx context.Context
 
+	// haltNow holds back calls waiting in the client (see execute).
+	haltNow context.CancelFunc
+
 	// stop is closed when the run must take no new work: a fatal error.
 	stop     chan struct{}
 	stopOnce gosync.Once
@@ -42,6 +45,15 @@ func (x *executor) execute(ctx context.Context, decisions []decision) error {
 	x.ledgerCtx = context.WithoutCancel(ctx)
 	calls, cutOff := context.WithCancel(x.ledgerCtx)
 	defer cutOff()
+	// halt ends every wait for a turn to send, on a stop signal or a fatal
+	// error: calls still queued in the client then send nothing.
+	halt, haltNow := context.WithCancel(x.ledgerCtx)
+	defer haltNow()
+	x.mu.Lock()
+	x.haltNow = haltNow
+	x.mu.Unlock()
+	defer context.AfterFunc(ctx, haltNow)()
+	calls = parchment.WithStop(calls, halt)
 	stopWatch := context.AfterFunc(ctx, func() {
 		t := time.AfterFunc(x.cfg.StopGrace, cutOff)
 		context.AfterFunc(calls, func() { t.Stop() })
@@ -92,6 +104,9 @@ func (x *executor) abort(err error) {
 	x.mu.Lock()
 	if x.fatal == nil {
 		x.fatal = err
+	}
+	if x.haltNow != nil {
+		x.haltNow()
 	}
 	x.mu.Unlock()
 	x.stopOnce.Do(func() { close(x.stop) })
@@ -165,7 +180,24 @@ func (x *executor) attempts(op, externalID string, as []parchment.Attempt) []Att
 // fail records a refused call: its attempts are committed with keep and the
 // row is counted failed. A fatal error also stops the run.
 func (x *executor) fail(ctx context.Context, op string, c Change, err error, keep Commit) {
+	if errors.Is(err, parchment.ErrNotSent) || errors.Is(err, parchment.ErrStopped) {
+		x.heldBack(op, c, err, keep)
+		return
+	}
 	x.t.add(actionFailed, c, x.refused(ctx, op, c, err, keep))
+}
+
+// heldBack records a call the stop kept from being sent: like a row the run
+// never reached, it is not a failure. What earlier attempts of it did, and
+// the intent's fate, are committed as the caller decided.
+func (x *executor) heldBack(op string, c Change, err error, keep Commit) {
+	if pe, ok := parchment.AsError(err); ok {
+		keep.Attempts = append(keep.Attempts, x.attempts(op, c.ExternalUserID, pe.Attempts)...)
+	}
+	if keep.Entry != nil || keep.Forget != "" || len(keep.Attempts) > 0 {
+		_ = x.commit(x.ledgerCtx, keep)
+	}
+	x.cfg.Logger.Info(op+" not sent: the run is stopping", "external_user_id", c.ExternalUserID, "line", c.Line)
 }
 
 // refused does fail's recording and returns the Failure, without counting
