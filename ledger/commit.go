@@ -76,7 +76,10 @@ func putEntry(ctx context.Context, tx pgx.Tx, organizationID string, e *psync.En
 	if fields == nil {
 		fields = map[string]string{}
 	}
-	_, err := tx.Exec(ctx, `
+	// A synced mapping is never turned back into an intent nor pointed at
+	// another Parchment user: only a second writer (a lost run lock) could
+	// ask for that, and it must not win.
+	tag, err := tx.Exec(ctx, `
 		INSERT INTO parchment_sync_entries AS e
 			(organization_id, external_user_id, parchment_user_id, state, email, fields, created_at, updated_at)
 		VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, COALESCE($7, now()), COALESCE($7, now()))
@@ -85,9 +88,14 @@ func putEntry(ctx context.Context, tx pgx.Tx, organizationID string, e *psync.En
 			state = EXCLUDED.state,
 			email = EXCLUDED.email,
 			fields = EXCLUDED.fields,
-			updated_at = EXCLUDED.updated_at`,
+			updated_at = EXCLUDED.updated_at
+		WHERE e.state = 'pending'
+			OR (EXCLUDED.state = 'synced' AND e.parchment_user_id = EXCLUDED.parchment_user_id)`,
 		organizationID, e.ExternalUserID, e.ParchmentUserID, string(e.State), e.Email, fields, orNull(e.UpdatedAt),
 	)
+	if err == nil && tag.RowsAffected() == 0 {
+		return fmt.Errorf("entry %s: %w", e.ExternalUserID, psync.ErrSyncedEntry)
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == uniqueViolation && pgErr.ConstraintName == parchmentUserKey {
 		return fmt.Errorf("entry %s → parchment user %s: %w", e.ExternalUserID, e.ParchmentUserID, psync.ErrParchmentUserTaken)

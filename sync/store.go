@@ -13,6 +13,11 @@ var ErrLocked = errors.New("another run holds the organisation")
 // already mapped to a different external_user_id in the same organisation.
 var ErrParchmentUserTaken = errors.New("parchment user is already mapped to another external_user_id")
 
+// ErrSyncedEntry is returned by Store.Commit for an entry that would turn a
+// synced mapping back into a pending create, or point it at another
+// Parchment user: only a second writer could ask for that.
+var ErrSyncedEntry = errors.New("refusing to overwrite a synced mapping")
+
 // EntryState says whether a ledger entry is a committed mapping or a create
 // that was announced but whose outcome is not yet known.
 type EntryState string

@@ -92,11 +92,6 @@ func testParchmentUserTaken(t *testing.T, s psync.Store) {
 		require.Empty(t, attempts)
 	}
 
-	// Once E1 moves to another Parchment user, pu-1 is free.
-	moved := synced("E1", "pu-9", first.Fields)
-	commitEntry(t, s, clinic, moved)
-	commitEntry(t, s, clinic, second)
-	requireEntries(t, []psync.Entry{moved, second}, entries(t, s, clinic))
 }
 
 func testOrganisationsIsolated(t *testing.T, s psync.Store) {
@@ -115,4 +110,17 @@ func testOrganisationsIsolated(t *testing.T, s psync.Store) {
 
 	requireEntries(t, []psync.Entry{inNorth, lostInNorth}, entries(t, s, north))
 	requireEntries(t, []psync.Entry{inSouth}, entries(t, s, south))
+}
+
+func testSyncedEntryIsNeverOverwritten(t *testing.T, s psync.Store) {
+	ctx := t.Context()
+	clinic := org(t, "clinic")
+	kept := synced("E1", "pu-1", map[string]string{"email": "kept@example.org"})
+	commitEntry(t, s, clinic, kept)
+
+	intent := pending("E1", "kept@example.org", map[string]string{"email": "kept@example.org"})
+	require.ErrorIs(t, s.Commit(ctx, clinic, psync.Commit{Entry: &intent}), psync.ErrSyncedEntry)
+	moved := synced("E1", "pu-2", map[string]string{"email": "kept@example.org"})
+	require.ErrorIs(t, s.Commit(ctx, clinic, psync.Commit{Entry: &moved}), psync.ErrSyncedEntry)
+	requireEntries(t, []psync.Entry{kept}, entries(t, s, clinic))
 }

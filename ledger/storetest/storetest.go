@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore func(t *testing.T) psync.Store) {
 		{"AttemptsStored", testAttemptsStored},
 		{"ParchmentUserTaken", testParchmentUserTaken},
 		{"OrganisationsIsolated", testOrganisationsIsolated},
+		{"SyncedEntryIsNeverOverwritten", testSyncedEntryIsNeverOverwritten},
 		{"ConcurrentCommits", testConcurrentCommits},
 		{"ConcurrentClaimsOfOneParchmentUser", testConcurrentClaims},
 	}
