@@ -3,7 +3,6 @@ package mapping
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,7 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*/expected.json from the current output")
+// updateGoldenEnv, set to 1, rewrites testdata/*/expected.json from the
+// current output.
+const updateGoldenEnv = "UPDATE_GOLDEN"
 
 // golden is what a case's expected.json holds: either the source error or
 // every row.
@@ -47,14 +48,14 @@ func TestGolden(t *testing.T) {
 			t.Parallel()
 			got := runGolden(t, dir)
 			want := filepath.Join(dir, "expected.json")
-			if *update {
+			if os.Getenv(updateGoldenEnv) == "1" {
 				data, err := json.MarshalIndent(got, "", "  ")
 				require.NoError(t, err)
 				require.NoError(t, os.WriteFile(want, append(data, '\n'), 0o644))
 				return
 			}
 			data, err := os.ReadFile(want)
-			require.NoError(t, err, "run go test ./mapping -run TestGolden -update to create it")
+			require.NoError(t, err, "run UPDATE_GOLDEN=1 go test ./mapping -run TestGolden to create it")
 			var exp golden
 			require.NoError(t, json.Unmarshal(data, &exp))
 			require.Equal(t, exp, got)

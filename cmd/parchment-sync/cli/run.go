@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -22,7 +24,11 @@ const (
 )
 
 // Run executes the command line args and returns the process exit code.
+// SIGINT and SIGTERM end ctx: a run then starts no new call and records
+// the ones in flight before it returns.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	return run(ctx, args, os.Getenv, stdin, stdout, stderr)
 }
 

@@ -35,9 +35,9 @@ func TestValidateSamples(t *testing.T) {
 		{"employment-hero.csv", "employment-hero.yaml", ExitOK},
 		{"deputy.csv", "deputy.yaml", ExitFailures}, // carries one bad HPI-I on purpose
 	} {
-		args := []string{"--csv", filepath.Join("..", "samples", tc.csv), "--output", "json"}
+		args := []string{"--csv", filepath.Join("..", "..", "..", "samples", tc.csv), "--output", "json"}
 		if tc.mapping != "" {
-			args = append(args, "--mapping", filepath.Join("..", "samples", tc.mapping))
+			args = append(args, "--mapping", filepath.Join("..", "..", "..", "samples", tc.mapping))
 		}
 		res := runValidate(t, args...)
 		require.Equal(t, tc.code, res.code, "%s: %s", tc.csv, res.stderr)
