@@ -83,7 +83,7 @@ func (p *mappingParser) document(doc *yaml.Node) error {
 	}
 	err := eachPair(p, root, "", func(key string, k, v *yaml.Node) error {
 		switch {
-		case slices.Contains(FieldNames, key):
+		case slices.Contains(FieldNames(), key):
 			rule, err := p.field(key, v)
 			p.m.fields[key] = rule
 			return err
@@ -94,7 +94,7 @@ func (p *mappingParser) document(doc *yaml.Node) error {
 		case key == "delimiter":
 			return p.delimiter(v)
 		}
-		return p.errorf(k, key, "unknown key %q; expected a Parchment field (%s) or skip, encoding, delimiter", key, strings.Join(FieldNames, ", "))
+		return p.errorf(k, key, "unknown key %q; expected a Parchment field (%s) or skip, encoding, delimiter", key, strings.Join(FieldNames(), ", "))
 	})
 	if err != nil {
 		return err

@@ -29,8 +29,8 @@ func NewReader(src Table, name string, m *Mapping) (*Reader, error) {
 	}
 	rows := &mappedRows{src: src, plan: p}
 	// Mapped rows are canonical rows: csvutil decodes them into Record by
-	// its csv tags, so Record's tags and FieldNames are one definition.
-	dec, err := csvutil.NewDecoder(rows, FieldNames...)
+	// its csv tags, so Record's tags and FieldNames() are one definition.
+	dec, err := csvutil.NewDecoder(rows, FieldNames()...)
 	if err != nil {
 		return nil, err
 	}
@@ -98,10 +98,10 @@ func (r *Reader) check(rec *Record, mappingProblems []Problem) []Problem {
 
 // fieldOrder ranks canonical fields in report order, source columns last.
 func fieldOrder(field string) int {
-	if i := slices.Index(FieldNames, field); i >= 0 {
+	if i := slices.Index(FieldNames(), field); i >= 0 {
 		return i
 	}
-	return len(FieldNames)
+	return len(FieldNames())
 }
 
 // ReadAll reads every row, then marks duplicates across them. It stops at

@@ -29,12 +29,14 @@ const (
 )
 
 // FieldNames lists the canonical fields in report order.
-var FieldNames = []string{
-	FieldExternalUserID, FieldGivenName, FieldFamilyName, FieldEmail,
-	FieldDateOfBirth, FieldSex, FieldPhone, FieldAccessRoles, FieldTitle,
-	FieldHPIINumber, FieldPrescriberType, FieldPrescriberNumber,
-	FieldQualifications, FieldProviderNumber, FieldAHPRANumber,
-	FieldHospitalProviderNumber,
+func FieldNames() []string {
+	return []string{
+		FieldExternalUserID, FieldGivenName, FieldFamilyName, FieldEmail,
+		FieldDateOfBirth, FieldSex, FieldPhone, FieldAccessRoles, FieldTitle,
+		FieldHPIINumber, FieldPrescriberType, FieldPrescriberNumber,
+		FieldQualifications, FieldProviderNumber, FieldAHPRANumber,
+		FieldHospitalProviderNumber,
+	}
 }
 
 // RoleProvider is the access role that makes a user a prescriber.

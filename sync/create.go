@@ -32,10 +32,12 @@ func createRequest(r mapping.Record) parchment.CreateUserRequest {
 // providerOnlyFields are the fields that exist only on the provider record;
 // when Parchment says the provider part of a create failed, they are not
 // synced and the next run sends them as an update.
-var providerOnlyFields = []string{
-	mapping.FieldDateOfBirth, mapping.FieldSex, mapping.FieldHPIINumber, mapping.FieldTitle,
-	mapping.FieldPrescriberType, mapping.FieldPrescriberNumber, mapping.FieldQualifications,
-	mapping.FieldProviderNumber, mapping.FieldAHPRANumber, mapping.FieldHospitalProviderNumber,
+func providerOnlyFields() []string {
+	return []string{
+		mapping.FieldDateOfBirth, mapping.FieldSex, mapping.FieldHPIINumber, mapping.FieldTitle,
+		mapping.FieldPrescriberType, mapping.FieldPrescriberNumber, mapping.FieldQualifications,
+		mapping.FieldProviderNumber, mapping.FieldAHPRANumber, mapping.FieldHospitalProviderNumber,
+	}
 }
 
 // syncedAfterCreate is what the ledger may record as synced once a create
@@ -43,7 +45,7 @@ var providerOnlyFields = []string{
 func syncedAfterCreate(sent map[string]string, code string) map[string]string {
 	out := maps.Clone(sent)
 	if code == parchment.CodeProviderCreationFailed {
-		for _, f := range providerOnlyFields {
+		for _, f := range providerOnlyFields() {
 			delete(out, f)
 		}
 	}

@@ -19,11 +19,13 @@ type updatePlan struct {
 
 // providerDetailFields are the fields update-user carries inside
 // provider_details, in the page's order.
-var providerDetailFields = []string{
-	mapping.FieldGivenName, mapping.FieldFamilyName, mapping.FieldDateOfBirth,
-	mapping.FieldSex, mapping.FieldHPIINumber, mapping.FieldPhone, mapping.FieldTitle,
-	mapping.FieldPrescriberNumber, mapping.FieldProviderNumber, mapping.FieldPrescriberType,
-	mapping.FieldAHPRANumber, mapping.FieldQualifications, mapping.FieldHospitalProviderNumber,
+func providerDetailFields() []string {
+	return []string{
+		mapping.FieldGivenName, mapping.FieldFamilyName, mapping.FieldDateOfBirth,
+		mapping.FieldSex, mapping.FieldHPIINumber, mapping.FieldPhone, mapping.FieldTitle,
+		mapping.FieldPrescriberNumber, mapping.FieldProviderNumber, mapping.FieldPrescriberType,
+		mapping.FieldAHPRANumber, mapping.FieldQualifications, mapping.FieldHospitalProviderNumber,
+	}
 }
 
 // planUpdate compares a roster record with the values last synced and
@@ -35,7 +37,7 @@ var providerDetailFields = []string{
 func planUpdate(rec mapping.Record, synced map[string]string) (*updatePlan, []string, []mapping.Problem) {
 	want := rec.Fields()
 	var changed []string
-	for _, f := range mapping.FieldNames {
+	for _, f := range mapping.FieldNames() {
 		if f == mapping.FieldExternalUserID {
 			continue
 		}
@@ -90,7 +92,7 @@ func planUpdate(rec mapping.Record, synced map[string]string) (*updatePlan, []st
 		}
 		if len(details) > 0 {
 			pd := &parchment.ProviderDetails{}
-			for _, f := range providerDetailFields {
+			for _, f := range providerDetailFields() {
 				if v, ok := details[f]; ok {
 					setProviderDetail(pd, f, v)
 					up.synced[f] = v

@@ -32,7 +32,7 @@ func testConcurrentCommits(t *testing.T, s psync.Store) {
 				for _, e := range steps {
 					err := s.Commit(ctx, clinic, psync.Commit{
 						Entry:    &e,
-						Attempts: []psync.Attempt{{RunID: runID, Operation: "create", ExternalUserID: e.ExternalUserID, HTTPStatus: 201, At: base}},
+						Attempts: []psync.Attempt{{RunID: runID, Operation: "create", ExternalUserID: e.ExternalUserID, HTTPStatus: 201, At: base()}},
 					})
 					if err != nil {
 						return fmt.Errorf("commit %s: %w", e.ExternalUserID, err)

@@ -46,9 +46,9 @@ func testAttemptsStored(t *testing.T, s psync.Store) {
 	clinic := org(t, "clinic")
 	runID := startRun(t, s, clinic)
 	want := []psync.Attempt{
-		{RunID: runID, Operation: "create", ExternalUserID: "E1", HTTPStatus: 201, RequestID: "req-1", Duration: 350 * time.Millisecond, At: base},
-		{RunID: runID, Operation: "list", HTTPStatus: 200, RequestID: "req-2", Duration: 1200 * time.Millisecond, At: base.Add(time.Second)},
-		{RunID: runID, Operation: "update", ExternalUserID: "E1", Error: "timeout after 30s", Duration: 30 * time.Second, At: base.Add(2 * time.Second)},
+		{RunID: runID, Operation: "create", ExternalUserID: "E1", HTTPStatus: 201, RequestID: "req-1", Duration: 350 * time.Millisecond, At: base()},
+		{RunID: runID, Operation: "list", HTTPStatus: 200, RequestID: "req-2", Duration: 1200 * time.Millisecond, At: base().Add(time.Second)},
+		{RunID: runID, Operation: "update", ExternalUserID: "E1", Error: "timeout after 30s", Duration: 30 * time.Second, At: base().Add(2 * time.Second)},
 	}
 
 	e := synced("E1", "pu-1", map[string]string{"email": "e1@example.org"})
@@ -80,7 +80,7 @@ func testParchmentUserTaken(t *testing.T, s psync.Store) {
 	second := synced("E2", "pu-1", map[string]string{"email": "e2@example.org"})
 	err := s.Commit(ctx, clinic, psync.Commit{
 		Entry:    &second,
-		Attempts: []psync.Attempt{{RunID: runID, Operation: "create", ExternalUserID: "E2", HTTPStatus: 201, At: base}},
+		Attempts: []psync.Attempt{{RunID: runID, Operation: "create", ExternalUserID: "E2", HTTPStatus: 201, At: base()}},
 	})
 	require.ErrorIs(t, err, psync.ErrParchmentUserTaken)
 

@@ -24,13 +24,13 @@ func testRunsRoundTrip(t *testing.T, s psync.Store) {
 		require.NoError(t, err)
 		requireRun(t, psync.Run{
 			ID: id, OrganizationID: clinic, Mode: "apply", Source: "roster.csv",
-			StartedAt: base, Outcome: "running",
+			StartedAt: base(), Outcome: "running",
 		}, got)
 	}
 
 	finished := psync.Run{
 		ID: id, OrganizationID: clinic, Mode: "apply", Source: "roster.csv",
-		StartedAt: base, FinishedAt: base.Add(90 * time.Second), Outcome: "partial",
+		StartedAt: base(), FinishedAt: base().Add(90 * time.Second), Outcome: "partial",
 		Counts: psync.Counts{Create: 2, Update: 3, Unchanged: 40, Manual: 1, Orphaned: 4, Invalid: 5, Failed: 6},
 	}
 	require.NoError(t, s.FinishRun(ctx, finished))
@@ -46,7 +46,7 @@ func testFinishRunOfUnknownRunFails(t *testing.T, s psync.Store) {
 	clinic := org(t, "clinic")
 	id := startRun(t, s, clinic)
 
-	done := psync.Run{ID: id + 1_000_000, OrganizationID: clinic, FinishedAt: base, Outcome: "done"}
+	done := psync.Run{ID: id + 1_000_000, OrganizationID: clinic, FinishedAt: base(), Outcome: "done"}
 	require.Error(t, s.FinishRun(ctx, done), "no such id")
 
 	done.ID, done.OrganizationID = id, org(t, "other")

@@ -50,9 +50,9 @@ func Run(t *testing.T, newStore func(t *testing.T) psync.Store) {
 	}
 }
 
-// base is a timestamp every store can hold exactly: PostgreSQL keeps
+// base() is a timestamp every store can hold exactly: PostgreSQL keeps
 // microseconds.
-var base = time.Date(2026, time.March, 2, 9, 30, 0, 123456000, time.UTC)
+func base() time.Time { return time.Date(2026, time.March, 2, 9, 30, 0, 123456000, time.UTC) }
 
 // org names an organisation after the running test, so stores sharing a
 // ledger don't see each other's data.
@@ -66,7 +66,7 @@ func pending(externalUserID, email string, fields map[string]string) psync.Entry
 		State:          psync.StatePending,
 		Email:          email,
 		Fields:         fields,
-		UpdatedAt:      base,
+		UpdatedAt:      base(),
 	}
 }
 
@@ -77,7 +77,7 @@ func synced(externalUserID, parchmentUserID string, fields map[string]string) ps
 		State:           psync.StateSynced,
 		Email:           fields["email"],
 		Fields:          fields,
-		UpdatedAt:       base.Add(time.Minute),
+		UpdatedAt:       base().Add(time.Minute),
 	}
 }
 
@@ -90,7 +90,7 @@ func startRun(t *testing.T, s psync.Store, organizationID string) int64 {
 	t.Helper()
 	id, err := s.StartRun(t.Context(), psync.Run{
 		OrganizationID: organizationID, Mode: "apply", Source: "roster.csv",
-		StartedAt: base, Outcome: "running",
+		StartedAt: base(), Outcome: "running",
 	})
 	require.NoError(t, err)
 	return id
