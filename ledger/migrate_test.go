@@ -1,15 +1,32 @@
 package ledger
 
 import (
+	"io/fs"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/parchment-sync/parchment-sync/internal/pgtest"
+	"github.com/parchment-sync/parchment-sync/migrations"
 )
 
-var allVersions = []int64{1, 2, 3}
+// allVersions lists the embedded migrations' versions, read from their
+// file names (NNNNN_name.sql).
+func allVersions(t *testing.T) []int64 {
+	t.Helper()
+	names, err := fs.Glob(migrations.FS, "*.sql")
+	require.NoError(t, err)
+	var out []int64
+	for _, n := range names {
+		v, err := strconv.ParseInt(strings.SplitN(n, "_", 2)[0], 10, 64)
+		require.NoError(t, err, n)
+		out = append(out, v)
+	}
+	return out
+}
 
 func TestMigrateTwice(t *testing.T) {
 	t.Parallel()
@@ -17,7 +34,7 @@ func TestMigrateTwice(t *testing.T) {
 
 	applied, err := Migrate(t.Context(), url, nil)
 	require.NoError(t, err)
-	require.Equal(t, allVersions, applied)
+	require.Equal(t, allVersions(t), applied)
 
 	applied, err = Migrate(t.Context(), url, nil)
 	require.NoError(t, err)
@@ -48,7 +65,7 @@ func TestMigrateConcurrentFirstUse(t *testing.T) {
 	for _, versions := range applied {
 		all = append(all, versions...)
 	}
-	require.ElementsMatch(t, allVersions, all)
+	require.ElementsMatch(t, allVersions(t), all)
 }
 
 // Down migrations are rarely run, so prove they undo the schema cleanly and
@@ -72,5 +89,5 @@ func TestMigrationsDownAndUpAgain(t *testing.T) {
 
 	results, err := provider.Up(ctx)
 	require.NoError(t, err)
-	require.Len(t, results, len(allVersions))
+	require.Len(t, results, len(allVersions(t)))
 }

@@ -15,7 +15,9 @@ import (
 const outcomeRunning = "running"
 
 // StartRun records run and returns its id. A zero StartedAt means now and an
-// empty Outcome means "running"; ID, FinishedAt and Counts are ignored.
+// empty Outcome means "running"; ID, FinishedAt and Counts are ignored. An
+// apply also marks the organisation's earlier applies still running as
+// abandoned.
 func (p *Postgres) StartRun(ctx context.Context, run psync.Run) (int64, error) {
 	if run.OrganizationID == "" {
 		return 0, errEmptyOrganization
@@ -25,12 +27,24 @@ func (p *Postgres) StartRun(ctx context.Context, run psync.Run) (int64, error) {
 		outcome = outcomeRunning
 	}
 	var id int64
-	err := p.pool.QueryRow(ctx, `
-		INSERT INTO parchment_sync_runs (organization_id, mode, source, started_at, outcome)
-		VALUES ($1, $2, $3, COALESCE($4, now()), $5)
-		RETURNING id`,
-		run.OrganizationID, run.Mode, run.Source, orNull(run.StartedAt), outcome,
-	).Scan(&id)
+	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		if run.Mode == string(psync.ModeApply) {
+			// The caller holds the organisation's lock: an earlier apply
+			// still "running" died without recording its end.
+			if _, err := tx.Exec(ctx, `
+				UPDATE parchment_sync_runs SET outcome = $2
+				WHERE organization_id = $1 AND mode = 'apply' AND outcome = 'running'`,
+				run.OrganizationID, psync.OutcomeAbandoned); err != nil {
+				return err
+			}
+		}
+		return tx.QueryRow(ctx, `
+			INSERT INTO parchment_sync_runs (organization_id, mode, source, started_at, outcome)
+			VALUES ($1, $2, $3, COALESCE($4, now()), $5)
+			RETURNING id`,
+			run.OrganizationID, run.Mode, run.Source, orNull(run.StartedAt), outcome,
+		).Scan(&id)
+	})
 	if err != nil {
 		return 0, fmt.Errorf("ledger: start run: %w", err)
 	}

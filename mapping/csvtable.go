@@ -62,6 +62,10 @@ func (t *csvTable) read() ([]string, int, error) {
 			return nil, 0, t.readError(err)
 		}
 		line, _ := t.cr.FieldPos(0)
+		if t.limit.tripped {
+			// The record was cut off at the limit and only looks complete.
+			return nil, 0, t.tooLarge(line)
+		}
 		t.nextLine = line + 1
 		for _, c := range rec {
 			t.nextLine += strings.Count(c, "\n")
@@ -78,10 +82,13 @@ func (t *csvTable) read() ([]string, int, error) {
 func (t *csvTable) readError(err error) error {
 	var pe *csv.ParseError
 	switch {
+	case t.limit.tripped && errors.As(err, &pe):
+		return t.tooLarge(pe.StartLine)
+	case t.limit.tripped:
+		// Only blank lines were read before the limit: no record started.
+		return t.tooLarge(t.nextLine)
 	case errors.Is(err, io.EOF):
 		return io.EOF
-	case errors.Is(err, errRecordTooLarge):
-		return t.errorAt(t.nextLine, "", fmt.Sprintf("the record starting on this line is larger than %d KiB: a quoted cell may be missing its closing quote (\"), or this is not a roster CSV", maxRecordBytes>>10))
 	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrBareQuote):
 		return t.errorAt(pe.Line, "", "a quote (\") appears inside a cell that does not start with one; put the whole cell in quotes and write the quote twice (\"\")")
 	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote):
@@ -107,6 +114,10 @@ func (t *csvTable) checkCells(rec []string) error {
 		}
 	}
 	return nil
+}
+
+func (t *csvTable) tooLarge(line int) error {
+	return t.errorAt(line, "", fmt.Sprintf("the record starting on this line is larger than %d KiB: a quoted cell may be missing its closing quote (\"), or this is not a roster CSV", maxRecordBytes>>10))
 }
 
 func (t *csvTable) undecodable() string {

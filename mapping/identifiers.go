@@ -162,13 +162,16 @@ func AHPRAProfessionKnown(s string) bool {
 // and brackets, is one of the Australian forms Parchment accepts:
 // 04xxxxxxxx, 0[2378]xxxxxxxx, 61 + 9 digits or +61 + 9 digits.
 func ValidPhone(s string) bool {
+	var national string // the 9 digits after the 0, 61 or +61
 	switch {
 	case strings.HasPrefix(s, "+61"):
-		return len(s) == 12 && allDigits(s[1:])
+		national = s[3:]
 	case strings.HasPrefix(s, "61"):
-		return len(s) == 11 && allDigits(s)
-	case len(s) == 10 && allDigits(s) && s[0] == '0':
-		return strings.IndexByte("23478", s[1]) >= 0
+		national = s[2:]
+	case strings.HasPrefix(s, "0"):
+		national = s[1:]
 	}
-	return false
+	// The international forms need a mobile or area digit too: Parchment
+	// refuses +61 1… or 61 9… just as it refuses 01… or 09….
+	return len(national) == 9 && allDigits(national) && strings.IndexByte("23478", national[0]) >= 0
 }

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -108,13 +109,20 @@ func (p *mappingParser) document(doc *yaml.Node) error {
 }
 
 // eachPair walks a YAML mapping's key/value pairs, refusing anchors and
-// aliases (no roster mapping needs them, and they can expand without bound).
+// aliases (no roster mapping needs them, and they can expand without bound)
+// and repeated keys: the YAML parser keeps both, and the later one would
+// silently replace the first.
 func eachPair(p *mappingParser, n *yaml.Node, within string, f func(key string, k, v *yaml.Node) error) error {
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
 			return p.errorf(k, within, "keys must be plain text")
 		}
+		if seen[k.Value] {
+			return p.errorf(k, cmp.Or(within, k.Value), "%q is given twice; say it once", k.Value)
+		}
+		seen[k.Value] = true
 		if v.Kind == yaml.AliasNode || v.Anchor != "" {
 			return p.errorf(v, k.Value, "anchors and aliases (& and *) are not supported")
 		}

@@ -86,6 +86,10 @@ func TestParseMappingErrors(t *testing.T) {
 		{"skip unknown key", base + "skip: { column: X, when: empty, unless: Y }\n", `unknown key "unless"`, 5},
 		{"skip not a map", base + "skip: Termination Date\n", "skip must be", 5},
 		{"alias", base + "title: &t { column: T }\nphone: *t\n", "aliases", 5},
+		{"field twice", base + "phone: Mobile\ngiven_name: Preferred\n", `"given_name" is given twice`, 6},
+		{"key twice in a field", base + "phone: { column: Mobile, column: Home }\n", `"column" is given twice`, 5},
+		{"value key twice", base + "sex: { column: S, values: { Male: M, Male: F } }\n", "twice", 5},
+		{"top-level key twice", base + "encoding: windows-1252\nencoding: utf-8\n", `"encoding" is given twice`, 6},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -86,6 +86,28 @@ func TestOversizedCellIsSourceError(t *testing.T) {
 	require.Equal(t, "given_name", se.Field)
 }
 
+// An oversized record is located on the line where it starts, even when
+// blank lines (which encoding/csv skips) come before it.
+func TestOversizedRecordLineAfterBlankLines(t *testing.T) {
+	t.Parallel()
+	rows := minimalHeader + "E1,Ann,Lee,a@example.com.au\n\n\n\n"
+	huge := strings.Repeat("y", 2*maxRecordBytes)
+	cases := []struct {
+		name string
+		in   string
+		line int
+	}{
+		{"unquoted", rows + "E2,Bob," + huge + ",b@example.com.au\n", 6},
+		{"open quote", rows + "E2,\"" + huge, 6},
+		{"only blank lines", rows + strings.Repeat("\n", 2*maxRecordBytes) + "E2,Bob,Ng,b@example.com.au\n", 3},
+	}
+	for _, c := range cases {
+		_, err := readString(t, c.in, nil)
+		se := requireSourceError(t, err, c.line)
+		require.Contains(t, se.Message, "larger than", c.name)
+	}
+}
+
 // A 20 MB cell, an unclosed quote before megabytes of data and megabytes of
 // delimiters must fail with allocation that does not depend on the input's
 // size. Not parallel: it measures the process's allocations.

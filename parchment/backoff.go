@@ -2,6 +2,7 @@ package parchment
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -36,7 +37,9 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
+		// A count too large for a Duration would wrap round to a negative or
+		// arbitrary wait: such a header is as good as none.
+		if secs < 0 || secs > math.MaxInt64/int64(time.Second) {
 			return 0, false
 		}
 		return time.Duration(secs) * time.Second, true

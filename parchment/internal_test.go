@@ -44,6 +44,9 @@ func TestParseRetryAfter(t *testing.T) {
 		{"", 0, false},
 		{"-1", 0, false},
 		{"soon", 0, false},
+		{"9223372037", 0, false},        // seconds past what a Duration holds
+		{"99999999999999999", 0, false}, // would wrap round to a negative wait
+		{"9223372036", 9223372036 * time.Second, true},
 	}
 	for _, tc := range cases {
 		got, ok := parseRetryAfter(tc.in, now)

@@ -30,6 +30,9 @@ const (
 	OutcomePartial     = "partial"
 	OutcomeAborted     = "aborted"
 	OutcomeInterrupted = "interrupted"
+	// OutcomeAbandoned marks an apply that died (killed) before recording
+	// its end; the next apply of the organisation sets it.
+	OutcomeAbandoned = "abandoned"
 )
 
 // Plan reports what Apply would do with rows. It sends nothing and writes

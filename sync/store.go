@@ -77,7 +77,7 @@ type Run struct {
 	Source         string // file name or "database"; never a connection string
 	StartedAt      time.Time
 	FinishedAt     time.Time
-	Outcome        string // running, done, partial, aborted, interrupted
+	Outcome        string // running, done, partial, aborted, interrupted, abandoned
 	Counts         Counts
 }
 
@@ -98,7 +98,10 @@ type Store interface {
 	// Lock takes the organisation's run lock without waiting; it returns
 	// ErrLocked when another run holds it. unlock releases it.
 	Lock(ctx context.Context, organizationID string) (unlock func(context.Context) error, err error)
-	// StartRun records a new run and returns its id.
+	// StartRun records a new run and returns its id. An apply starts with
+	// the organisation's lock held, so the store marks the organisation's
+	// earlier applies still running as OutcomeAbandoned: they died without
+	// recording their end.
 	StartRun(ctx context.Context, run Run) (int64, error)
 	// FinishRun stores the run's end, outcome and counts.
 	FinishRun(ctx context.Context, run Run) error

@@ -15,8 +15,6 @@ func testRunsRoundTrip(t *testing.T, s psync.Store) {
 
 	id := startRun(t, s, clinic)
 	require.Positive(t, id)
-	other := startRun(t, s, clinic)
-	require.NotEqual(t, id, other)
 
 	reader, canRead := s.(Reader)
 	if canRead {
@@ -27,6 +25,8 @@ func testRunsRoundTrip(t *testing.T, s psync.Store) {
 			StartedAt: base(), Outcome: "running",
 		}, got)
 	}
+	other := startRun(t, s, clinic)
+	require.NotEqual(t, id, other)
 
 	finished := psync.Run{
 		ID: id, OrganizationID: clinic, Mode: "apply", Source: "roster.csv",
@@ -38,6 +38,26 @@ func testRunsRoundTrip(t *testing.T, s psync.Store) {
 		got, err := reader.Run(ctx, id)
 		require.NoError(t, err)
 		requireRun(t, finished, got)
+	}
+}
+
+func testDeadApplyIsAbandoned(t *testing.T, s psync.Store) {
+	reader, ok := s.(Reader)
+	if !ok {
+		t.Skip("the store cannot read runs back")
+	}
+	ctx := t.Context()
+	clinic := org(t, "clinic")
+	dead := startRun(t, s, clinic)
+	plan, err := s.StartRun(ctx, psync.Run{OrganizationID: clinic, Mode: "plan", Source: "roster.csv", StartedAt: base()})
+	require.NoError(t, err)
+	elsewhere := startRun(t, s, org(t, "other"))
+
+	next := startRun(t, s, clinic)
+	for id, want := range map[int64]string{dead: psync.OutcomeAbandoned, plan: "running", elsewhere: "running", next: "running"} {
+		got, err := reader.Run(ctx, id)
+		require.NoError(t, err)
+		require.Equal(t, want, got.Outcome, "run %d", id)
 	}
 }
 

@@ -32,6 +32,7 @@ func Run(t *testing.T, newStore func(t *testing.T) psync.Store) {
 	}{
 		{"LockIsExclusive", testLockIsExclusive},
 		{"RunsRoundTrip", testRunsRoundTrip},
+		{"DeadApplyIsAbandoned", testDeadApplyIsAbandoned},
 		{"FinishRunOfUnknownRunFails", testFinishRunOfUnknownRunFails},
 		{"CommitPendingThenSynced", testCommitPendingThenSynced},
 		{"ForgetRemovesOnlyPending", testForgetRemovesOnlyPending},
