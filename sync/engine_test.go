@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -263,4 +264,14 @@ func TestQueuedCallsAreHeldBackByAStop(t *testing.T) {
 			require.LessOrEqual(t, len(entries), sent, "held-back creates leave no intent")
 		})
 	}
+}
+
+func TestEmailCaseChangeIsNoChange(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{})
+	people := rostertest.Staff(2)
+	f.apply(rowsOf(t, people))
+
+	people[1].Email = strings.ToUpper(people[1].Email)
+	require.Equal(t, psync.Counts{Unchanged: 2}, f.apply(rowsOf(t, people)).Counts)
 }

@@ -41,6 +41,8 @@ type Report struct {
 	Counts         Counts    `json:"counts"`
 	Failures       []Failure `json:"failures"`
 	Changes        []Change  `json:"changes"`
+	// Error says why a run was aborted or never started; empty otherwise.
+	Error string `json:"error,omitempty"`
 }
 
 // HasFailures reports whether any row was invalid or failed.

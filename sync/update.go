@@ -41,9 +41,14 @@ func planUpdate(rec mapping.Record, synced map[string]string) (*updatePlan, []st
 		if f == mapping.FieldExternalUserID {
 			continue
 		}
-		if want[f] != synced[f] {
-			changed = append(changed, f)
+		if want[f] == synced[f] {
+			continue
 		}
+		if f == mapping.FieldEmail && strings.EqualFold(want[f], synced[f]) {
+			// Parchment matches emails regardless of case: nothing to report.
+			continue
+		}
+		changed = append(changed, f)
 	}
 	if len(changed) == 0 {
 		return nil, nil, nil

@@ -184,10 +184,12 @@ func TestRejectedCredentialsExitThree(t *testing.T) {
 func TestUnreachableLedgerExitsThree(t *testing.T) {
 	t.Parallel()
 	f := setup(t, parchmenttest.Config{})
-	res := f.run("plan", "--csv", f.roster("roster.csv", rostertest.Staff(1)),
+	res := f.run("plan", "--csv", f.roster("roster.csv", rostertest.Staff(1)), "--output", "json",
 		"--ledger", "postgres://nobody:hunter2@127.0.0.1:1/none?connect_timeout=2")
 	require.Equal(t, ExitAborted, res.code, res.stderr)
 	require.NotContains(t, res.stderr, "hunter2")
+	require.NotContains(t, res.stdout, "hunter2")
+	require.Equal(t, "not_started", decodeReport(t, res.stdout)["outcome"])
 }
 
 func TestOverlappingRunExits75(t *testing.T) {
@@ -197,9 +199,12 @@ func TestOverlappingRunExits75(t *testing.T) {
 	first, out := f.start("apply", "--csv", csv, "--concurrency", "1", "--rate", "500")
 	f.waitForCreates(1)
 
-	second := f.run("apply", "--csv", csv)
+	second := f.run("apply", "--csv", csv, "--output", "json")
 	require.Equal(t, ExitLocked, second.code, second.stderr)
 	require.Contains(t, second.stderr, "another run holds the organisation")
+	report := decodeReport(t, second.stdout)
+	require.Equal(t, "not_started", report["outcome"], "scripts get one JSON object whatever the exit code")
+	require.Contains(t, report["error"], "another run holds the organisation")
 
 	require.NoError(t, first.Process.Signal(syscall.SIGTERM))
 	err := first.Wait()

@@ -108,43 +108,61 @@ func (a *app) runSync(ctx context.Context, mode psync.Mode, f *syncFlags) error 
 	if err := f.resolve(a.getenv, mode); err != nil {
 		return err
 	}
-	logger, err := a.logger(f.logLevel)
-	if err != nil {
-		return withCode(ExitUsage, err)
-	}
-	rows, err := f.source.read(ctx, logger)
-	if err != nil {
-		return err
-	}
-
-	cfg := psync.Config{OrganizationID: f.orgID, Concurrency: f.concurrency, Source: f.source.name(), Logger: logger}
-	if mode == psync.ModeApply {
-		client, err := parchment.New(a.parchmentConfig(f, logger))
-		if err != nil {
-			return withCode(ExitUsage, err)
-		}
-		cfg.API = client
-	}
-	store, err := ledger.Open(ctx, f.ledgerURL, logger)
-	if err != nil {
-		return ledgerErr(err)
-	}
-	defer store.Close()
-	cfg.Store = store
-
-	var report *psync.Report
-	if mode == psync.ModePlan {
-		report, err = psync.Plan(ctx, cfg, rows)
-	} else {
-		report, err = psync.Apply(ctx, cfg, rows)
+	report, err := a.syncOnce(ctx, mode, f)
+	if report == nil && f.output == "json" {
+		// Scripts parse stdout whatever the exit code: a run that never
+		// started still answers with one object, counts all zero.
+		report = &psync.Report{Mode: mode, OrganizationID: f.orgID, Outcome: outcomeNotStarted,
+			Failures: []psync.Failure{}, Changes: []psync.Change{}}
 	}
 	if report != nil {
+		if err != nil {
+			report.Error = err.Error()
+		}
 		if werr := a.writeReport(f.output, report); werr != nil && err == nil {
 			// The run happened: this is not a usage error.
 			err = withCode(ExitAborted, fmt.Errorf("write report: %w", werr))
 		}
 	}
 	return syncErr(err, report)
+}
+
+// outcomeNotStarted is the JSON report's outcome when the run never began:
+// the source was unreadable, the ledger unreachable or the organisation
+// locked.
+const outcomeNotStarted = "not_started"
+
+// syncOnce reads the source, opens the ledger and runs the engine. The
+// report is nil when the run never started.
+func (a *app) syncOnce(ctx context.Context, mode psync.Mode, f *syncFlags) (*psync.Report, error) {
+	logger, err := a.logger(f.logLevel)
+	if err != nil {
+		return nil, withCode(ExitUsage, err)
+	}
+	rows, err := f.source.read(ctx, logger)
+	if err != nil {
+		return nil, err
+	}
+
+	cfg := psync.Config{OrganizationID: f.orgID, Concurrency: f.concurrency, Source: f.source.name(), Logger: logger}
+	if mode == psync.ModeApply {
+		client, err := parchment.New(a.parchmentConfig(f, logger))
+		if err != nil {
+			return nil, withCode(ExitUsage, err)
+		}
+		cfg.API = client
+	}
+	store, err := ledger.Open(ctx, f.ledgerURL, logger)
+	if err != nil {
+		return nil, ledgerErr(err)
+	}
+	defer store.Close()
+	cfg.Store = store
+
+	if mode == psync.ModePlan {
+		return psync.Plan(ctx, cfg, rows)
+	}
+	return psync.Apply(ctx, cfg, rows)
 }
 
 // syncErr derives the exit code from a run's error and report, in one place.
