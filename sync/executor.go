@@ -139,7 +139,7 @@ func (x *executor) one(ctx context.Context, d decision) {
 			// for it is still looked up, so the ledger learns whether the
 			// person exists instead of holding the intent indefinitely.
 			if userID, err := x.settle(ctx, d.entry); err != nil {
-				fails = append(fails, x.refused(ctx, "list", c, err, Commit{}))
+				fails = append(fails, x.refused("list", c, err, Commit{}))
 			} else if userID != "" {
 				c.ParchmentUserID = userID
 				c.Note = "an interrupted run's create had landed; recorded"
@@ -157,7 +157,7 @@ func (x *executor) one(ctx context.Context, d decision) {
 // commit stores an outcome. A ledger that cannot record outcomes stops the
 // run: nothing may be sent that the ledger does not know about. Only
 // ErrParchmentUserTaken is left to the caller, as a failure of one row.
-func (x *executor) commit(_ context.Context, c Commit) error {
+func (x *executor) commit(c Commit) error {
 	err := x.cfg.Store.Commit(x.ledgerCtx, x.cfg.OrganizationID, c)
 	if err != nil && !errors.Is(err, ErrParchmentUserTaken) {
 		x.abort(err)
@@ -179,30 +179,36 @@ func (x *executor) attempts(op, externalID string, as []parchment.Attempt) []Att
 
 // fail records a refused call: its attempts are committed with keep and the
 // row is counted failed. A fatal error also stops the run.
-func (x *executor) fail(ctx context.Context, op string, c Change, err error, keep Commit) {
+func (x *executor) fail(op string, c Change, err error, keep Commit) {
 	if errors.Is(err, parchment.ErrNotSent) || errors.Is(err, parchment.ErrStopped) {
 		x.heldBack(op, c, err, keep)
 		return
 	}
-	x.t.add(actionFailed, c, x.refused(ctx, op, c, err, keep))
+	x.t.add(actionFailed, c, x.refused(op, c, err, keep))
 }
 
 // heldBack records a call the stop kept from being sent: like a row the run
 // never reached, it is not a failure. What earlier attempts of it did, and
 // the intent's fate, are committed as the caller decided.
 func (x *executor) heldBack(op string, c Change, err error, keep Commit) {
+	x.record(op, c, err, keep)
+	x.cfg.Logger.Info(op+" not sent: the run is stopping", "external_user_id", c.ExternalUserID, "line", c.Line)
+}
+
+// record commits keep with every attempt err carries.
+func (x *executor) record(op string, c Change, err error, keep Commit) {
 	if pe, ok := parchment.AsError(err); ok {
 		keep.Attempts = append(keep.Attempts, x.attempts(op, c.ExternalUserID, pe.Attempts)...)
 	}
 	if keep.Entry != nil || keep.Forget != "" || len(keep.Attempts) > 0 {
-		_ = x.commit(x.ledgerCtx, keep)
+		// Best effort: a ledger failure here has already stopped the run.
+		_ = x.commit(keep)
 	}
-	x.cfg.Logger.Info(op+" not sent: the run is stopping", "external_user_id", c.ExternalUserID, "line", c.Line)
 }
 
 // refused does fail's recording and returns the Failure, without counting
 // the row.
-func (x *executor) refused(ctx context.Context, op string, c Change, err error, keep Commit) Failure {
+func (x *executor) refused(op string, c Change, err error, keep Commit) Failure {
 	f := Failure{ExternalUserID: c.ExternalUserID, Line: c.Line, Message: err.Error()}
 	var pe *parchment.Error
 	if errors.As(err, &pe) {
@@ -210,15 +216,11 @@ func (x *executor) refused(ctx context.Context, op string, c Change, err error, 
 		if len(pe.Validation) > 0 {
 			f.Field = pe.Validation[0].Field
 		}
-		keep.Attempts = append(keep.Attempts, x.attempts(op, c.ExternalUserID, pe.Attempts)...)
 		if parchment.IsFatal(err) {
 			x.abort(err)
 		}
 	}
-	if keep.Entry != nil || keep.Forget != "" || len(keep.Attempts) > 0 {
-		// Best effort: a ledger failure here has already stopped the run.
-		_ = x.commit(ctx, keep)
-	}
+	x.record(op, c, err, keep)
 	x.cfg.Logger.Warn(op+" failed", "external_user_id", c.ExternalUserID, "line", c.Line,
 		"http_status", f.HTTPStatus, "request_id", f.RequestID, "error", f.Message)
 	return f
@@ -228,7 +230,7 @@ func (x *executor) update(ctx context.Context, row *mapping.Row, e *Entry, up *u
 	c.Fields = up.changed
 	rid, err := x.sendUpdate(ctx, e, up)
 	if err != nil {
-		x.fail(ctx, "update", c, err, Commit{})
+		x.fail("update", c, err, Commit{})
 		return
 	}
 	c.RequestID = rid
@@ -246,7 +248,7 @@ func (x *executor) sendUpdate(ctx context.Context, e *Entry, up *updatePlan) (st
 	next := *e
 	next.Fields = mergeFields(e.Fields, up.synced)
 	next.UpdatedAt = time.Now().UTC()
-	if err := x.commit(ctx, Commit{Entry: &next, Attempts: x.attempts("update", e.ExternalUserID, res.Attempts)}); err != nil {
+	if err := x.commit(Commit{Entry: &next, Attempts: x.attempts("update", e.ExternalUserID, res.Attempts)}); err != nil {
 		return res.RequestID, err
 	}
 	*e = next

@@ -22,8 +22,8 @@ func (x *executor) create(ctx context.Context, row *mapping.Row, pending *Entry,
 			ExternalUserID: rec.ExternalUserID, State: StatePending, Email: rec.Email,
 			Fields: rec.Fields(), UpdatedAt: time.Now().UTC(),
 		}
-		if err := x.commit(ctx, Commit{Entry: &intent}); err != nil {
-			x.fail(ctx, "create", c, fmt.Errorf("record create intent: %w", err), Commit{})
+		if err := x.commit(Commit{Entry: &intent}); err != nil {
+			x.fail("create", c, fmt.Errorf("record create intent: %w", err), Commit{})
 			return
 		}
 		pending = &intent
@@ -54,7 +54,7 @@ func (x *executor) create(ctx context.Context, row *mapping.Row, pending *Entry,
 			return
 		}
 		// The external id belongs to a user this ledger never created.
-		x.fail(ctx, "create", c, conflictError{cause: pe}, Commit{Forget: rec.ExternalUserID})
+		x.fail("create", c, conflictError{cause: pe}, Commit{Forget: rec.ExternalUserID})
 		return
 	}
 	keep := Commit{}
@@ -62,7 +62,7 @@ func (x *executor) create(ctx context.Context, row *mapping.Row, pending *Entry,
 		// Nothing reached Parchment: drop the intent so the next run starts clean.
 		keep.Forget = rec.ExternalUserID
 	}
-	x.fail(ctx, "create", c, err, keep)
+	x.fail("create", c, err, keep)
 }
 
 // conflictError explains a 409 that needs a person.
@@ -143,7 +143,7 @@ func (x *executor) recoverExisting(ctx context.Context, row *mapping.Row, pendin
 			// The create was refused outright, so no intent is left to resolve.
 			keep.Forget = rec.ExternalUserID
 		}
-		x.fail(ctx, "list", c, err, keep)
+		x.fail("list", c, err, keep)
 		return
 	}
 	attempts = append(attempts, x.attempts("list", rec.ExternalUserID, listAttempts)...)
@@ -152,7 +152,7 @@ func (x *executor) recoverExisting(ctx context.Context, row *mapping.Row, pendin
 		if !ours {
 			keep.Forget = rec.ExternalUserID
 		}
-		x.fail(ctx, "create", c, fmt.Errorf("Parchment says this user exists (HTTP %d, request %s) but no user with this external id or email is listed: a person must link them", pe.Status, pe.RequestID), keep)
+		x.fail("create", c, fmt.Errorf("Parchment says this user exists (HTTP %d, request %s) but no user with this external id or email is listed: a person must link them", pe.Status, pe.RequestID), keep)
 		return
 	}
 	fields := adoptedFields(rec)
@@ -178,12 +178,12 @@ func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, f
 		ExternalUserID: rec.ExternalUserID, ParchmentUserID: userID, State: StateSynced,
 		Email: rec.Email, Fields: fields, UpdatedAt: time.Now().UTC(),
 	}
-	if err := x.commit(ctx, Commit{Entry: &e, Attempts: attempts}); err != nil {
+	if err := x.commit(Commit{Entry: &e, Attempts: attempts}); err != nil {
 		if errors.Is(err, ErrParchmentUserTaken) {
 			// Keep the requestIds even though the mapping was refused.
-			_ = x.commit(ctx, Commit{Attempts: attempts})
+			_ = x.commit(Commit{Attempts: attempts})
 		}
-		x.fail(ctx, "create", c, fmt.Errorf("record mapping to Parchment user %s: %w", userID, err), Commit{})
+		x.fail("create", c, fmt.Errorf("record mapping to Parchment user %s: %w", userID, err), Commit{})
 		return
 	}
 	c.ParchmentUserID = userID
@@ -202,7 +202,7 @@ func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, f
 	if up != nil {
 		c.Fields = up.changed
 		if _, err := x.sendUpdate(ctx, &e, up); err != nil {
-			x.fail(ctx, "update", c, err, Commit{})
+			x.fail("update", c, err, Commit{})
 			return
 		}
 	}
@@ -214,7 +214,7 @@ func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, f
 func (x *executor) resolveAbsent(ctx context.Context, e *Entry, c Change) {
 	userID, err := x.settle(ctx, e)
 	if err != nil {
-		x.fail(ctx, "list", c, err, Commit{})
+		x.fail("list", c, err, Commit{})
 		return
 	}
 	if userID == "" {
@@ -238,11 +238,11 @@ func (x *executor) settle(ctx context.Context, e *Entry) (userID string, err err
 	}
 	attempts := x.attempts("list", e.ExternalUserID, listAttempts)
 	if !found {
-		return "", x.commit(ctx, Commit{Forget: e.ExternalUserID, Attempts: attempts})
+		return "", x.commit(Commit{Forget: e.ExternalUserID, Attempts: attempts})
 	}
 	next := *e
 	next.ParchmentUserID, next.State, next.UpdatedAt = u.UserID, StateSynced, time.Now().UTC()
-	if err := x.commit(ctx, Commit{Entry: &next, Attempts: attempts}); err != nil {
+	if err := x.commit(Commit{Entry: &next, Attempts: attempts}); err != nil {
 		return "", fmt.Errorf("record mapping to Parchment user %s: %w", u.UserID, err)
 	}
 	return u.UserID, nil

@@ -1,34 +1,53 @@
 package cli
 
 import (
+	"encoding/csv"
 	"io"
 	"strings"
 
 	"github.com/jszwec/csvutil"
 )
 
-// problemLine is one row of the errors CSV a practice opens in a spreadsheet.
+// problemLine is one problem with its severity: a row of the errors CSV and
+// a line of validate's text report.
 type problemLine struct {
 	Severity string `csv:"severity"`
 	rowProblem
+}
+
+// problemLines lists errors, then warnings.
+func problemLines(v validation) []problemLine {
+	lines := make([]problemLine, 0, len(v.Errors)+len(v.Warnings))
+	for _, p := range v.Errors {
+		lines = append(lines, problemLine{"error", p})
+	}
+	for _, p := range v.Warnings {
+		lines = append(lines, problemLine{"warning", p})
+	}
+	return lines
 }
 
 // encodeProblems writes errors then warnings. Every cell is defused
 // against formula injection: the roster's own values (an external id such
 // as "=HYPERLINK(...)") must not run when the practice opens the file.
 func encodeProblems(w io.Writer, v validation) error {
-	lines := make([]problemLine, 0, len(v.Errors)+len(v.Warnings))
-	for _, p := range v.Errors {
-		lines = append(lines, problemLine{"error", defuse(p)})
+	lines := problemLines(v)
+	for i := range lines {
+		lines[i].rowProblem = defuse(lines[i].rowProblem)
 	}
-	for _, p := range v.Warnings {
-		lines = append(lines, problemLine{"warning", defuse(p)})
-	}
-	enc := csvutil.NewEncoder(newCSVWriter(w))
+	cw := csv.NewWriter(w)
+	enc := csvutil.NewEncoder(cw)
+	var err error
 	if len(lines) == 0 {
-		return enc.EncodeHeader(problemLine{})
+		err = enc.EncodeHeader(problemLine{})
+	} else {
+		err = enc.Encode(lines)
 	}
-	return enc.Encode(lines)
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 func defuse(p rowProblem) rowProblem {

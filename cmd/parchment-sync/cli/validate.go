@@ -108,20 +108,10 @@ func (a *app) writeValidation(format string, v validation) error {
 		return enc.Encode(v)
 	}
 	// One list in line order, as the practice will walk the spreadsheet.
-	type item struct {
-		severity string
-		rowProblem
-	}
-	var all []item
-	for _, p := range v.Errors {
-		all = append(all, item{"error", p})
-	}
-	for _, p := range v.Warnings {
-		all = append(all, item{"warning", p})
-	}
-	slices.SortStableFunc(all, func(a, b item) int { return cmp.Compare(a.Line, b.Line) })
-	for _, p := range all {
-		fmt.Fprintf(a.stdout, "line %d %s [%s] %s: %s\n", p.Line, p.ExternalUserID, p.Field, p.severity, p.Message)
+	lines := problemLines(v)
+	slices.SortStableFunc(lines, func(a, b problemLine) int { return cmp.Compare(a.Line, b.Line) })
+	for _, p := range lines {
+		fmt.Fprintf(a.stdout, "line %d %s [%s] %s: %s\n", p.Line, p.ExternalUserID, p.Field, p.Severity, p.Message)
 	}
 	_, err := fmt.Fprintf(a.stdout, "%d rows: %d valid, %d invalid, %d skipped; %d errors, %d warnings\n",
 		v.Rows, v.Valid, v.Invalid, v.Skipped, len(v.Errors), len(v.Warnings))
