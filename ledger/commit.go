@@ -81,17 +81,21 @@ func putEntry(ctx context.Context, tx pgx.Tx, organizationID string, e *psync.En
 	// ask for that, and it must not win.
 	tag, err := tx.Exec(ctx, `
 		INSERT INTO parchment_sync_entries AS e
-			(organization_id, external_user_id, parchment_user_id, state, email, fields, created_at, updated_at)
-		VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, COALESCE($7, now()), COALESCE($7, now()))
+			(organization_id, external_user_id, parchment_user_id, state, email, fields,
+			 disabled_run_id, absent_runs, created_at, updated_at)
+		VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, NULLIF($8::bigint, 0), $9::integer, COALESCE($7, now()), COALESCE($7, now()))
 		ON CONFLICT (organization_id, external_user_id) DO UPDATE SET
 			parchment_user_id = EXCLUDED.parchment_user_id,
 			state = EXCLUDED.state,
 			email = EXCLUDED.email,
 			fields = EXCLUDED.fields,
+			disabled_run_id = EXCLUDED.disabled_run_id,
+			absent_runs = EXCLUDED.absent_runs,
 			updated_at = EXCLUDED.updated_at
 		WHERE e.state = 'pending'
 			OR (EXCLUDED.state = 'synced' AND e.parchment_user_id = EXCLUDED.parchment_user_id)`,
 		organizationID, e.ExternalUserID, e.ParchmentUserID, string(e.State), e.Email, fields, orNull(e.UpdatedAt),
+		e.DisabledRunID, e.AbsentRuns,
 	)
 	if err == nil && tag.RowsAffected() == 0 {
 		return fmt.Errorf("entry %s: %w", e.ExternalUserID, psync.ErrSyncedEntry)

@@ -13,7 +13,8 @@ func (p *Postgres) Entries(ctx context.Context, organizationID string) (map[stri
 		return nil, errEmptyOrganization
 	}
 	rows, err := p.pool.Query(ctx, `
-		SELECT external_user_id, COALESCE(parchment_user_id, ''), state, email, fields, updated_at
+		SELECT external_user_id, COALESCE(parchment_user_id, ''), state, email, fields,
+			COALESCE(disabled_run_id, 0), absent_runs, updated_at
 		FROM parchment_sync_entries WHERE organization_id = $1`, organizationID)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: read entries: %w", err)
@@ -23,7 +24,7 @@ func (p *Postgres) Entries(ctx context.Context, organizationID string) (map[stri
 	entries := make(map[string]psync.Entry)
 	for rows.Next() {
 		var e psync.Entry
-		if err := rows.Scan(&e.ExternalUserID, &e.ParchmentUserID, &e.State, &e.Email, &e.Fields, &e.UpdatedAt); err != nil {
+		if err := rows.Scan(&e.ExternalUserID, &e.ParchmentUserID, &e.State, &e.Email, &e.Fields, &e.DisabledRunID, &e.AbsentRuns, &e.UpdatedAt); err != nil {
 			return nil, fmt.Errorf("ledger: read entries: %w", err)
 		}
 		entries[e.ExternalUserID] = e

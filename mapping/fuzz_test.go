@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -14,6 +15,7 @@ import (
 
 func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte(minimalHeader+"E1,Ann,Lee,ann@example.com.au\n"), false)
+	f.Add([]byte("external_user_id,given_name,family_name,email,end_date\nE1,Ann,Lee,ann@example.com.au,2024-06-30\nE2,Bob,Ng,b@x.au,31/12/2099\n"), false)
 	f.Fuzz(func(t *testing.T, data []byte, semicolon bool) {
 		var m *Mapping
 		if semicolon {
@@ -28,8 +30,18 @@ const fuzzRoster = "Payroll ID,First Name,Last Name,Email,DOB,Gender,Role,Termin
 	"7,Ann,Lee,a@example.com.au,01/02/1980,Female,GP,\n" +
 	"8,Bob,Ng,b@example.com.au,1980-02-01,male,Nurse;GP,2024-01-01\n"
 
+// endDateExample maps fuzzRoster's leavers with an end date, not a skip.
+const endDateExample = `external_user_id: { column: "Payroll ID", prefix: "DEPUTY#" }
+given_name: First Name
+family_name: Last Name
+email: Email
+date_of_birth: { column: DOB, format: DD/MM/YYYY }
+end_date: { column: Termination Date, format: YYYY-MM-DD, default: "" }
+`
+
 func FuzzParseMapping(f *testing.F) {
 	f.Add([]byte(briefExample))
+	f.Add([]byte(endDateExample))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := ParseMapping(data, "fuzz.yaml")
 		if err != nil {
@@ -42,16 +54,22 @@ func FuzzParseMapping(f *testing.F) {
 
 func FuzzValidate(f *testing.F) {
 	f.Add("E1", "Ann", "Lee", "ann@example.com.au", "1980-02-29", "f", "0412 345 678", "provider;admin",
-		"8003614900029560", "m", "1318605", "MBBS", "2429591L", "MED0001234567")
-	f.Fuzz(func(t *testing.T, id, given, family, email, dob, sex, phone, roles, hpii, ptype, pnum, quals, prov, ahpra string) {
+		"8003614900029560", "m", "1318605", "MBBS", "2429591L", "MED0001234567", "2024-06-30")
+	f.Fuzz(func(t *testing.T, id, given, family, email, dob, sex, phone, roles, hpii, ptype, pnum, quals, prov, ahpra, end string) {
 		rec := Record{
 			ExternalUserID: clean(id), GivenName: clean(given), FamilyName: clean(family), Email: clean(email),
 			DateOfBirth: clean(dob), Sex: clean(sex), Phone: clean(phone), AccessRoles: splitRoles(roles),
 			HPIINumber: clean(hpii), PrescriberType: clean(ptype), PrescriberNumber: clean(pnum),
-			Qualifications: clean(quals), ProviderNumber: clean(prov), AHPRANumber: clean(ahpra),
+			Qualifications: clean(quals), ProviderNumber: clean(prov), AHPRANumber: clean(ahpra), EndDate: clean(end),
 		}
 		problems := normalise(&rec)
 		problems = append(problems, Validate(rec, 2, testToday())...)
+		endOK := !slices.ContainsFunc(problems, func(p Problem) bool { return p.Field == FieldEndDate })
+		if left := rec.LeftBy(testToday()); left && !endOK {
+			t.Fatalf("LeftBy true for the invalid end date %q", rec.EndDate)
+		} else if rec.EndDate != "" && endOK && left != (rec.EndDate <= "2025-06-30") {
+			t.Fatalf("LeftBy(2025-06-30) = %v for %q", left, rec.EndDate)
+		}
 		for _, p := range problems {
 			if p.Field == "" || p.Message == "" || (p.Severity != SeverityError && p.Severity != SeverityWarning) {
 				t.Fatalf("incomplete problem %+v", p)

@@ -102,6 +102,7 @@ func toGoldenRow(r Row) goldenRow {
 	g := goldenRow{Line: r.Line, Skipped: r.Skipped, Valid: r.Valid(), Record: map[string]string{}}
 	fields := r.Record.Fields()
 	fields[FieldExternalUserID] = r.Record.ExternalUserID
+	fields[FieldEndDate] = r.Record.EndDate
 	for k, v := range fields {
 		if v != "" {
 			g.Record[k] = v

@@ -13,12 +13,16 @@ const (
 	hpiiLength = 16
 	// hpiiPrefix marks an individual's HPI; an organisation's HPI-O starts
 	// 800362 and is a common mix-up.
-	hpiiPrefix    = "800361"
-	hpioPrefix    = "800362"
-	pbsLength     = 7
-	ahpraLength   = 13
-	ahpraDigits   = 10
-	updateProvLen = 9
+	hpiiPrefix  = "800361"
+	hpioPrefix  = "800362"
+	pbsLength   = 7
+	ahpraLength = 13
+	ahpraDigits = 10
+	// maxPrescriberLen bounds a prescriber number on create and update.
+	maxPrescriberLen = 10
+	// maxUpdateProvLen bounds a provider number on update (letters or
+	// digits); create allows 15 characters of any kind.
+	maxUpdateProvLen = 10
 	// medicareLocations gives each practice location character its value
 	// (its index); I, O, S and Z are never used.
 	medicareLocations = "0123456789ABCDEFGHJKLMNPQRTUVWXY"
@@ -129,14 +133,20 @@ func PBSPrescriberNumberOK(s string) bool {
 }
 
 // ValidPrescriberNumber reports whether s meets Parchment's rule for a
-// prescriber number: exactly 7 characters.
-func ValidPrescriberNumber(s string) bool { return utf8.RuneCountInString(s) == pbsLength }
+// prescriber number on create and update alike: 1 to 10 characters. A PBS
+// prescriber number is 7 digits, but other shapes are only a warning: see
+// PBSPrescriberNumberOK.
+func ValidPrescriberNumber(s string) bool {
+	n := utf8.RuneCountInString(s)
+	return n >= 1 && n <= maxPrescriberLen
+}
 
 // ValidProviderNumberForUpdate reports whether s meets the update page's
-// rule for a provider number: exactly 9 letters or digits. The create page
-// accepts 1-15 characters, so a created value may later fail an update.
+// rule for a provider number: 1 to 10 letters or digits. Every Medicare
+// provider number meets it; the create page accepts 1-15 characters of any
+// kind, so some created values may later fail an update.
 func ValidProviderNumberForUpdate(s string) bool {
-	return len(s) == updateProvLen && allAlphanumeric(s)
+	return len(s) <= maxUpdateProvLen && allAlphanumeric(s)
 }
 
 // AHPRANumberShapeOK reports whether s is 3 upper-case letters and 10 digits.

@@ -43,6 +43,7 @@ func TestMedicareProviderNumberOK(t *testing.T) {
 	requireVerdicts(t, MedicareProviderNumberOK,
 		[]string{
 			"2429591L", // 2·3+4·5+2·8+9·4+5·2+9·1 + 1·6 = 103; 103 mod 11 = 4 → L
+			"2468011T", // 2·3+4·5+6·8+8·4+0·2+1·1 + 1·6 = 113; 113 mod 11 = 3 → T
 			"0830166B", "2462819A", "252760AL",
 			"830166B", // a 5-digit stem reads with a leading 0
 		},
@@ -81,8 +82,11 @@ func TestAHPRANumber(t *testing.T) {
 func TestValidProviderNumberForUpdate(t *testing.T) {
 	t.Parallel()
 	requireVerdicts(t, ValidProviderNumberForUpdate,
-		[]string{"123456789", "2429591LA"},
-		[]string{"2429591L", "2429591-L", ""})
+		[]string{
+			"2468011T", "2429591L", "830166B", // Medicare provider numbers
+			"123456789", "2429591LA", "H", "ABCDEFGHIJ", "1234567890", "h12345",
+		},
+		[]string{"12345678901", "ABCDEFGHIJK", "2429591-L", "2429591 L", "ÉCOLE", ""})
 }
 
 func TestValidPhone(t *testing.T) {
@@ -98,6 +102,6 @@ func TestValidPhone(t *testing.T) {
 func TestValidPrescriberNumber(t *testing.T) {
 	t.Parallel()
 	requireVerdicts(t, ValidPrescriberNumber,
-		[]string{"1234567", "AB12345"},
-		[]string{"123456", "12345678", ""})
+		[]string{"1234567", "AB12345", "1", "123456", "12345678", "1234567890", "ÉÉÉÉÉÉÉÉÉÉ"},
+		[]string{"12345678901", "ÉÉÉÉÉÉÉÉÉÉÉ", ""})
 }

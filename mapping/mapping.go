@@ -6,8 +6,9 @@ import (
 	"golang.org/x/text/transform"
 )
 
-// Mapping says where each Parchment field comes from in a roster whose
-// headers are not the canonical field names, and how its file is written.
+// Mapping says where each canonical field (Parchment's, and end_date) comes
+// from in a roster whose headers are not the canonical field names, and how
+// its file is written.
 // A nil *Mapping means canonical headers, UTF-8 and commas; a mapping that
 // names no field keeps the canonical headers but may set the encoding, the
 // delimiter and skip rules.

@@ -36,7 +36,8 @@ func LoadMapping(path string) (*Mapping, error) {
 //	<field>: { column: C,            where the value comes from, or
 //	           value: V,             a constant instead of a column
 //	           prefix: P,            prepended to a non-empty value
-//	           format: DD/MM/YYYY,   date_of_birth only: D, DD, M, MM, YYYY
+//	           format: DD/MM/YYYY,   date_of_birth and end_date only: D, DD,
+//	                                 M, MM, YYYY
 //	           values: { Src: V },   source value → Parchment value, matched
 //	                                 ignoring case and surrounding space; a
 //	                                 list of roles for access_roles
@@ -46,7 +47,8 @@ func LoadMapping(path string) (*Mapping, error) {
 //	encoding: utf-8 | windows-1252   files only; a byte-order mark wins
 //	delimiter: "," | ";" | tab       files only
 //
-// <field> is a canonical field name. Any other key is an error, so a
+// <field> is a canonical field name: a Parchment field or end_date (the day
+// a person leaves, read but never sent). Any other key is an error, so a
 // misspelt field cannot silently map nothing. Without a values entry for an
 // unlisted value and no default, the row gets an error naming the field and
 // the column. A mapping that names no field keeps the canonical headers.
@@ -84,7 +86,7 @@ func (p *mappingParser) document(doc *yaml.Node) error {
 	}
 	err := eachPair(p, root, "", func(key string, k, v *yaml.Node) error {
 		switch {
-		case slices.Contains(FieldNames(), key):
+		case slices.Contains(RosterFieldNames(), key):
 			rule, err := p.field(key, v)
 			p.m.fields[key] = rule
 			return err
@@ -95,7 +97,8 @@ func (p *mappingParser) document(doc *yaml.Node) error {
 		case key == "delimiter":
 			return p.delimiter(v)
 		}
-		return p.errorf(k, key, "unknown key %q; expected a Parchment field (%s) or skip, encoding, delimiter", key, strings.Join(FieldNames(), ", "))
+		return p.errorf(k, key, "unknown key %q; expected a Parchment field (%s), %s, or skip, encoding, delimiter",
+			key, strings.Join(FieldNames(), ", "), strings.Join(rosterOnlyFields(), ", "))
 	})
 	if err != nil {
 		return err
@@ -183,13 +186,16 @@ func (p *mappingParser) scalar(field, key string, n *yaml.Node) (string, error) 
 	return clean(n.Value), nil
 }
 
+// dateFields are the fields a format may be given for.
+func dateFields() []string { return []string{FieldDateOfBirth, FieldEndDate} }
+
 func (p *mappingParser) format(field string, n *yaml.Node) (*dateLayout, error) {
 	text, err := p.scalar(field, "format", n)
 	if err != nil {
 		return nil, err
 	}
-	if field != FieldDateOfBirth {
-		return nil, p.errorf(n, field, "format applies only to date_of_birth")
+	if !slices.Contains(dateFields(), field) {
+		return nil, p.errorf(n, field, "format applies only to %s", strings.Join(dateFields(), " and "))
 	}
 	l, err := parseDateLayout(text)
 	if err != nil {

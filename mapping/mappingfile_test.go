@@ -73,7 +73,11 @@ func TestParseMappingErrors(t *testing.T) {
 		{"bad prescriber type", base + "prescriber_type: { column: R, default: Q }\n", "not something Parchment accepts", 5},
 		{"list for plain field", base + "sex: { column: S, values: { Male: [M] } }\n", "plain text", 5},
 		{"duplicate value key", base + "sex: { column: S, values: { Male: M, \" male \": M } }\n", "twice", 5},
-		{"format elsewhere", base + "phone: { column: P, format: DD/MM/YYYY }\n", "only to date_of_birth", 5},
+		{"format elsewhere", base + "phone: { column: P, format: DD/MM/YYYY }\n", "format applies only to date_of_birth and end_date", 5},
+		{"bad end date format", base + "end_date: { column: D, format: DD/MM/YY }\n", "not one of", 5},
+		{"end date without column", base + "end_date:\n", "end_date needs a column name", 5},
+		{"end date misspelt", base + "enddate: Left\n", `unknown key "enddate"`, 5},
+		{"end date twice", base + "end_date: Left\nend_date: Gone\n", `"end_date" is given twice`, 6},
 		{"bad format", base + "date_of_birth: { column: D, format: DD/MM/YY }\n", "not one of", 5},
 		{"format without day", base + "date_of_birth: { column: D, format: MM/YYYY }\n", "no day", 5},
 		{"format twice", base + "date_of_birth: { column: D, format: DD/MM/DD/YYYY }\n", "twice", 5},
@@ -102,6 +106,84 @@ func TestParseMappingErrors(t *testing.T) {
 			require.Equal(t, c.line, se.Line, se.Error())
 		})
 	}
+}
+
+// The unknown-key message lists every key a mapping file may name.
+func TestUnknownKeyListsEveryField(t *testing.T) {
+	t.Parallel()
+	_, err := ParseMapping([]byte("emial: Email\n"), "map.yaml")
+	var se *SourceError
+	require.ErrorAs(t, err, &se)
+	for _, key := range append(RosterFieldNames(), "skip", "encoding", "delimiter") {
+		require.Contains(t, se.Message, key)
+	}
+	require.Equal(t, `unknown key "emial"; expected a Parchment field (external_user_id, given_name, family_name, email, `+
+		`date_of_birth, sex, phone, access_roles, title, hpii_number, prescriber_type, prescriber_number, qualifications, `+
+		`provider_number, ahpra_number, hospital_provider_number), end_date, or skip, encoding, delimiter`, se.Message)
+}
+
+func TestMappedEndDate(t *testing.T) {
+	t.Parallel()
+	const base = "external_user_id: ID\ngiven_name: G\nfamily_name: F\nemail: E\n"
+	const in = "ID,G,F,E,Left\n" +
+		"1,Ann,Lee,a@example.com.au,30/06/2024\n" +
+		"2,Bob,Ng,b@example.com.au,\n" +
+		"3,Cy,Oh,c@example.com.au,1/1/2099\n" +
+		"4,Di,Ma,d@example.com.au,2024-06-30\n" +
+		"5,Ed,Fa,e@example.com.au,31/02/2024\n" +
+		"6,Flo,Gu,f@example.com.au,n/a\n"
+	cases := []struct {
+		name, mapping string
+		ends          []string
+		errors        []string // the end_date error per row, "" for none
+	}{
+		{"day first", "end_date: { column: Left, format: DD/MM/YYYY }\n",
+			[]string{"2024-06-30", "", "2099-01-01", "", "2024-02-31", ""},
+			[]string{"", "", "", `end_date in column "Left" does not match the format DD/MM/YYYY set in the mapping`,
+				"end_date is not a real date", `end_date in column "Left" does not match the format DD/MM/YYYY set in the mapping`}},
+		{"default goes through the format", "end_date: { column: Left, format: D/M/YYYY, default: 31/12/2099 }\n",
+			[]string{"2024-06-30", "2099-12-31", "2099-01-01", "", "2024-02-31", ""},
+			[]string{"", "", "", `end_date in column "Left" does not match the format D/M/YYYY set in the mapping`,
+				"end_date is not a real date", `end_date in column "Left" does not match the format D/M/YYYY set in the mapping`}},
+		{"values map to canonical dates", "end_date: { column: Left, values: { n/a: \"\", 30/06/2024: 2024-06-30 }, default: \"\" }\n",
+			[]string{"2024-06-30", "", "", "", "", ""},
+			[]string{"", "", "", "", "", ""}},
+		{"as written", "end_date: Left\n",
+			[]string{"30/06/2024", "", "1/1/2099", "2024-06-30", "31/02/2024", "n/a"},
+			[]string{"end_date must be written YYYY-MM-DD (a spreadsheet may have reformatted it; a mapping file can name another format)", "", "end_date must be written YYYY-MM-DD (a spreadsheet may have reformatted it; a mapping file can name another format)", "",
+				"end_date must be written YYYY-MM-DD (a spreadsheet may have reformatted it; a mapping file can name another format)", "end_date must be written YYYY-MM-DD (a spreadsheet may have reformatted it; a mapping file can name another format)"}},
+		{"constant", "end_date: { value: 2024-01-31 }\n",
+			[]string{"2024-01-31", "2024-01-31", "2024-01-31", "2024-01-31", "2024-01-31", "2024-01-31"},
+			[]string{"", "", "", "", "", ""}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			m, err := ParseMapping([]byte(base+c.mapping), "m.yaml")
+			require.NoError(t, err)
+			rows, err := readString(t, in, m)
+			require.NoError(t, err)
+			require.Len(t, rows, len(c.ends))
+			for i, row := range rows {
+				require.Equal(t, c.ends[i], row.Record.EndDate, "line %d", row.Line)
+				require.NotContains(t, row.Record.Fields(), FieldEndDate)
+				if c.errors[i] == "" {
+					require.Empty(t, row.Problems, "line %d", row.Line)
+					continue
+				}
+				require.Equal(t, []Problem{{Line: row.Line, ExternalUserID: row.Record.ExternalUserID, Field: FieldEndDate, Message: c.errors[i], Severity: SeverityError}}, row.Problems)
+			}
+		})
+	}
+}
+
+func TestMappedEndDateColumnMustExist(t *testing.T) {
+	t.Parallel()
+	m, err := ParseMapping([]byte("external_user_id: ID\ngiven_name: G\nfamily_name: F\nemail: E\nend_date: Termination Date\n"), "m.yaml")
+	require.NoError(t, err)
+	_, err = readString(t, "ID,G,F,E\n1,Ann,Lee,a@example.com.au\n", m)
+	se := requireSourceError(t, err, 1)
+	require.Contains(t, se.Message, `"Termination Date"`)
 }
 
 func TestParseMappingTooLarge(t *testing.T) {

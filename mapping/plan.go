@@ -15,7 +15,7 @@ func requiredColumns() []string {
 // plan is a mapping resolved against one source's columns.
 type plan struct {
 	width  int         // number of source columns
-	fields []fieldPlan // in FieldNames() order
+	fields []fieldPlan // in RosterFieldNames() order
 	skips  []skipPlan
 }
 
@@ -53,7 +53,7 @@ func newPlan(columns []string, m *Mapping) (*plan, error) {
 			return -1, &SourceError{Line: 1, Field: name, Message: fmt.Sprintf("column %q appears %d times in the header; rename or remove the extra ones", name, len(at))}
 		}
 	}
-	for _, f := range FieldNames() {
+	for _, f := range RosterFieldNames() {
 		rule, optional := fieldRule{column: f}, !slices.Contains(requiredColumns(), f)
 		if m.explicit() {
 			rule, optional = m.fields[f], false
@@ -119,7 +119,7 @@ func quoteList(names []string) string {
 
 // mapped is one source row turned into canonical cells.
 type mapped struct {
-	cells    []string // in FieldNames() order
+	cells    []string // in RosterFieldNames() order
 	problems []Problem
 	skipped  bool
 }

@@ -29,8 +29,9 @@ func NewReader(src Table, name string, m *Mapping) (*Reader, error) {
 	}
 	rows := &mappedRows{src: src, plan: p}
 	// Mapped rows are canonical rows: csvutil decodes them into Record by
-	// its csv tags, so Record's tags and FieldNames() are one definition.
-	dec, err := csvutil.NewDecoder(rows, FieldNames()...)
+	// its csv tags, so Record's tags and RosterFieldNames() are one
+	// definition.
+	dec, err := csvutil.NewDecoder(rows, RosterFieldNames()...)
 	if err != nil {
 		return nil, err
 	}
@@ -98,10 +99,11 @@ func (r *Reader) check(rec *Record, mappingProblems []Problem) []Problem {
 
 // fieldOrder ranks canonical fields in report order, source columns last.
 func fieldOrder(field string) int {
-	if i := slices.Index(FieldNames(), field); i >= 0 {
+	names := RosterFieldNames()
+	if i := slices.Index(names, field); i >= 0 {
 		return i
 	}
-	return len(FieldNames())
+	return len(names)
 }
 
 // ReadAll reads every row, then marks duplicates across them. It stops at

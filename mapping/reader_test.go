@@ -36,7 +36,74 @@ func TestRecordTagsAreFieldNames(t *testing.T) {
 	t.Parallel()
 	header, err := csvutil.Header(Record{}, "csv")
 	require.NoError(t, err)
-	require.Equal(t, FieldNames(), header)
+	require.Equal(t, RosterFieldNames(), header)
+	require.Equal(t, FieldNames(), RosterFieldNames()[:len(FieldNames())], "Parchment fields first")
+}
+
+// end_date is read from a roster but is not a Parchment field: the sync
+// engine, which diffs FieldNames and Fields with its ledger, never sees it.
+func TestEndDateIsNotAParchmentField(t *testing.T) {
+	t.Parallel()
+	require.Contains(t, RosterFieldNames(), FieldEndDate)
+	require.NotContains(t, FieldNames(), FieldEndDate)
+	rec := validProvider()
+	rec.EndDate = "2024-06-30"
+	require.NotContains(t, rec.Fields(), FieldEndDate)
+	for _, v := range rec.Fields() {
+		require.NotEqual(t, rec.EndDate, v)
+	}
+	without := rec
+	without.EndDate = ""
+	require.Equal(t, without.Fields(), rec.Fields())
+}
+
+func TestCanonicalEndDate(t *testing.T) {
+	t.Parallel()
+	in := "external_user_id,given_name,family_name,email,End_Date \n" +
+		"E1,Ann,Lee,a@example.com.au,2024-06-30\n" +
+		"E2,Bob,Ng,b@example.com.au,\n" +
+		"E3,Cy,Oh,c@example.com.au,2099-01-31\n" +
+		"E4,Di,Ma,d@example.com.au,30/06/2024\n" +
+		"E5,Ed,Fa,e@example.com.au,2024-02-30\n"
+	rows, err := readString(t, in, nil)
+	require.NoError(t, err)
+	require.Len(t, rows, 5)
+	want := []struct {
+		end     string
+		message string // of the only problem, when there is one
+	}{
+		{"2024-06-30", ""},
+		{"", ""},
+		{"2099-01-31", ""}, // notice given: not an error
+		{"30/06/2024", "end_date must be written YYYY-MM-DD (a spreadsheet may have reformatted it; a mapping file can name another format)"},
+		{"2024-02-30", "end_date is not a real date"},
+	}
+	for i, w := range want {
+		row := rows[i]
+		require.Equal(t, w.end, row.Record.EndDate, "line %d", row.Line)
+		if w.message == "" {
+			require.True(t, row.Valid(), "line %d: %v", row.Line, row.Problems)
+			require.Empty(t, row.Problems, "line %d", row.Line)
+			continue
+		}
+		require.False(t, row.Valid(), "line %d", row.Line)
+		require.Equal(t, []Problem{{Line: row.Line, ExternalUserID: row.Record.ExternalUserID, Field: FieldEndDate, Message: w.message, Severity: SeverityError}}, row.Problems)
+	}
+}
+
+// end_date problems come after the Parchment fields' and before those of
+// source columns.
+func TestEndDateProblemOrder(t *testing.T) {
+	t.Parallel()
+	in := "external_user_id,given_name,family_name,email,end_date,hospital_provider_number\n" +
+		"E1,Ann,Lee,not-an-email,31/12/2024,,extra\n"
+	rows, err := readString(t, in, nil)
+	require.NoError(t, err)
+	var fields []string
+	for _, p := range rows[0].Problems {
+		fields = append(fields, p.Field)
+	}
+	require.Equal(t, []string{FieldEmail, FieldEndDate, "column 7"}, fields)
 }
 
 func TestReaderStreamsRowByRow(t *testing.T) {

@@ -5,6 +5,7 @@ package mapping
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 // Canonical field names: Parchment's own, used as CSV headers when no mapping
@@ -28,7 +29,13 @@ const (
 	FieldHospitalProviderNumber = "hospital_provider_number"
 )
 
-// FieldNames lists the canonical fields in report order.
+// FieldEndDate is the day a person leaves (YYYY-MM-DD). It is a canonical
+// roster field, read like any other, but not a Parchment one: it is never
+// sent, and it is neither in FieldNames nor in Record.Fields.
+const FieldEndDate = "end_date"
+
+// FieldNames lists the Parchment fields in report order: the fields the
+// sync engine sends and compares with its ledger.
 func FieldNames() []string {
 	return []string{
 		FieldExternalUserID, FieldGivenName, FieldFamilyName, FieldEmail,
@@ -39,6 +46,15 @@ func FieldNames() []string {
 	}
 }
 
+// rosterOnlyFields are the canonical fields a roster may carry that
+// Parchment has no field for.
+func rosterOnlyFields() []string { return []string{FieldEndDate} }
+
+// RosterFieldNames lists every canonical field a roster may carry, in report
+// order: FieldNames, then the roster-only fields (end_date). They are the
+// canonical CSV headers, the keys of a mapping file and Record's csv tags.
+func RosterFieldNames() []string { return slices.Concat(FieldNames(), rosterOnlyFields()) }
+
 // RoleProvider is the access role that makes a user a prescriber.
 const RoleProvider = "provider"
 
@@ -46,6 +62,7 @@ const RoleProvider = "provider"
 // YYYY-MM-DD, phones digits (with an optional leading +), identifiers upper
 // case, access roles lower case, sorted and without repeats. The csv tags are
 // the canonical field names: canonical rows are decoded straight into it.
+// EndDate is the roster's alone: it is never sent to Parchment.
 type Record struct {
 	ExternalUserID         string   `csv:"external_user_id"`
 	GivenName              string   `csv:"given_name"`
@@ -63,14 +80,24 @@ type Record struct {
 	ProviderNumber         string   `csv:"provider_number"`
 	AHPRANumber            string   `csv:"ahpra_number"`
 	HospitalProviderNumber string   `csv:"hospital_provider_number"`
+	EndDate                string   `csv:"end_date"`
 }
 
 // IsProvider reports whether the record carries the provider role.
 func (r Record) IsProvider() bool { return slices.Contains(r.AccessRoles, RoleProvider) }
 
-// Fields returns every canonical field (external_user_id excepted) as a
+// LeftBy reports whether the person has left by today: EndDate is set, is a
+// real YYYY-MM-DD date, and falls on or before today's calendar date in
+// today's location. A future end date (notice given) has not been reached.
+func (r Record) LeftBy(today time.Time) bool {
+	end, ok := parseCanonicalDate(r.EndDate)
+	return ok && !end.After(dateOf(today))
+}
+
+// Fields returns every Parchment field (external_user_id excepted) as a
 // string, empty ones included; access_roles are joined with ",". The sync
-// engine compares these maps with the ledger's last synced values.
+// engine compares these maps with the ledger's last synced values, so
+// roster-only fields (end_date) are not among them.
 func (r Record) Fields() map[string]string {
 	return map[string]string{
 		FieldGivenName:              r.GivenName,

@@ -25,8 +25,8 @@ func prescriberTypes() []string {
 }
 
 // Validate checks a normalised record against CONTRACT.md's reading of the
-// create page. Each problem carries line and the record's external_user_id.
-// today bounds a date of birth.
+// create page, and the roster-only end_date's form. Each problem carries
+// line and the record's external_user_id. today bounds a date of birth.
 func Validate(rec Record, line int, today time.Time) []Problem {
 	ps := validate(rec, today)
 	for i := range ps {
@@ -117,6 +117,9 @@ func validate(rec Record, today time.Time) []Problem {
 	if rec.AHPRANumber != "" {
 		checkAHPRA(&c, rec.AHPRANumber)
 	}
+	if rec.EndDate != "" {
+		checkEndDate(&c, rec.EndDate)
+	}
 	return c
 }
 
@@ -134,18 +137,44 @@ func checkEmail(c *checks, email string) {
 }
 
 func checkDateOfBirth(c *checks, dob string, today time.Time) {
-	if !isCanonicalDateShape(dob) {
-		c.err(FieldDateOfBirth, "date_of_birth must be written YYYY-MM-DD (a spreadsheet may have reformatted it; a mapping file can name another format)")
-		return
-	}
-	d, err := time.Parse(canonicalDate, dob)
-	if err != nil {
-		c.err(FieldDateOfBirth, "date_of_birth is not a real date")
-		return
-	}
-	if d.After(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)) {
+	d, ok := checkDate(c, FieldDateOfBirth, dob)
+	if ok && d.After(dateOf(today)) {
 		c.err(FieldDateOfBirth, "date_of_birth is in the future")
 	}
+}
+
+// checkEndDate checks the leaving day's form only: a future end date is
+// notice given, not an error.
+func checkEndDate(c *checks, end string) { checkDate(c, FieldEndDate, end) }
+
+// checkDate reports an error on field unless v is a real date written
+// YYYY-MM-DD, and returns the date when it is one.
+func checkDate(c *checks, field, v string) (time.Time, bool) {
+	if !isCanonicalDateShape(v) {
+		c.err(field, "%s must be written YYYY-MM-DD (a spreadsheet may have reformatted it; a mapping file can name another format)", field)
+		return time.Time{}, false
+	}
+	d, ok := parseCanonicalDate(v)
+	if !ok {
+		c.err(field, "%s is not a real date", field)
+	}
+	return d, ok
+}
+
+// parseCanonicalDate reads a real date written YYYY-MM-DD, as midnight UTC.
+func parseCanonicalDate(s string) (time.Time, bool) {
+	if !isCanonicalDateShape(s) {
+		return time.Time{}, false
+	}
+	d, err := time.Parse(canonicalDate, s)
+	return d, err == nil
+}
+
+// dateOf is t's calendar date in t's own location, as midnight UTC, to
+// compare with parseCanonicalDate's dates.
+func dateOf(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // isCanonicalDateShape reports whether s looks like YYYY-MM-DD, whether or
@@ -176,17 +205,22 @@ func looksLikeSpreadsheetNumber(s string) bool {
 	return strings.ContainsAny(s, ".") && strings.Contains(strings.ToUpper(s), "E+")
 }
 
+// checkPrescriberNumber refuses only what Parchment refuses (more than 10
+// characters); a value that is not a PBS prescriber number is a warning.
 func checkPrescriberNumber(c *checks, s string) {
 	switch {
 	case !ValidPrescriberNumber(s):
-		c.err(FieldPrescriberNumber, "prescriber_number must be exactly 7 characters (this one has %d)", utf8.RuneCountInString(s))
-	case !allDigits(s):
+		c.err(FieldPrescriberNumber, "prescriber_number is %d characters long; Parchment allows at most %d", utf8.RuneCountInString(s), maxPrescriberLen)
+	case len(s) != pbsLength || !allDigits(s):
 		c.warn(FieldPrescriberNumber, "prescriber_number is not a 7-digit PBS prescriber number; check it")
 	case !PBSPrescriberNumberOK(s):
 		c.warn(FieldPrescriberNumber, "prescriber_number fails the PBS check digit; check it against the prescriber's PBS details")
 	}
 }
 
+// checkProviderNumber refuses what the create page refuses (more than 15
+// characters). A valid Medicare provider number raises nothing; the
+// Medicare check and the update page's rule are warnings.
 func checkProviderNumber(c *checks, s string) {
 	if n := utf8.RuneCountInString(s); n > maxShortIDLen {
 		c.err(FieldProviderNumber, "provider_number is %d characters long; Parchment allows at most %d", n, maxShortIDLen)
@@ -196,7 +230,7 @@ func checkProviderNumber(c *checks, s string) {
 		c.warn(FieldProviderNumber, "provider_number fails the Medicare check character (or is not 6 digits, a location character and a check character); check it against the Medicare provider number letter")
 	}
 	if !ValidProviderNumberForUpdate(s) {
-		c.warn(FieldProviderNumber, "provider_number is not 9 letters or digits, so it would fail Parchment's update rule: the user can be created, but later provider updates may be refused")
+		c.warn(FieldProviderNumber, "provider_number is not 1 to %d letters or digits, so it would fail Parchment's update rule: the user can be created, but later provider updates may be refused", maxUpdateProvLen)
 	}
 }
 

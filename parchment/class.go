@@ -18,10 +18,15 @@ const (
 	// ClassRecord fails only the record concerned: 400, 404, 409, 422 and
 	// other 4xx, or a success whose body could not be read.
 	ClassRecord
-	// ClassFatal stops the whole run: 401 after the one renewal, 403, an
-	// unexpected redirect, an untrusted certificate. The Client refuses
-	// every later call.
+	// ClassFatal stops the whole run: 401 after the one renewal, 403 on
+	// anything but a change to an existing user, an unexpected redirect, an
+	// untrusted certificate. The Client refuses every later call.
 	ClassFatal
+	// ClassDenied is a 403 on an update, roles, disable or enable call: the
+	// organisation does not allow that kind of change (its scope is "coming
+	// soon" for many). Other calls go on; the caller stops sending that
+	// kind.
+	ClassDenied
 )
 
 func (c Class) String() string {
@@ -32,6 +37,8 @@ func (c Class) String() string {
 		return "record"
 	case ClassFatal:
 		return "fatal"
+	case ClassDenied:
+		return "denied"
 	}
 	return "unknown"
 }
@@ -49,11 +56,21 @@ func (e *Error) Class() Class {
 	case e.Status == 0, e.Status == http.StatusRequestTimeout,
 		e.Status == http.StatusTooManyRequests, e.Status >= 500:
 		return ClassRetry
+	case e.Status == http.StatusForbidden && changesExistingUser(e.Op):
+		return ClassDenied
 	case e.Status == http.StatusUnauthorized, e.Status == http.StatusForbidden, e.Status < 200, e.Status >= 300 && e.Status < 400:
 		return ClassFatal
 	default:
 		return ClassRecord
 	}
+}
+
+func changesExistingUser(op string) bool {
+	switch op {
+	case opUpdate, opRoles, opDisable, opEnable:
+		return true
+	}
+	return false
 }
 
 // isCertificateError spots TLS verification failures: retrying cannot fix
@@ -86,6 +103,10 @@ func IsFatal(err error) bool { return ClassOf(err) == ClassFatal }
 
 // IsRecord reports whether err fails only the record it concerns.
 func IsRecord(err error) bool { return ClassOf(err) == ClassRecord }
+
+// IsDenied reports whether err is a 403 on a kind of change the
+// organisation does not allow.
+func IsDenied(err error) bool { return ClassOf(err) == ClassDenied }
 
 // IsRetry reports whether err is transient.
 func IsRetry(err error) bool { return ClassOf(err) == ClassRetry }

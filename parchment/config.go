@@ -15,6 +15,9 @@ const (
 	ScopeReadUser   = "read:user"
 	ScopeReadUsers  = "read:users"
 	ScopeUpdateUser = "update:user"
+	// ScopeDeleteUser is what a refused disable names, although the disable
+	// call's notes say update:user: asking for both costs nothing.
+	ScopeDeleteUser = "delete:user"
 )
 
 // Defaults applied by New to zero Config fields.
@@ -55,8 +58,9 @@ type Config struct {
 	PartnerSecret string
 	UserID        string
 
-	// Scopes are requested with every token. Defaults to create:user,
-	// read:user, read:users and update:user.
+	// Scopes are requested with every token; the answer says which were
+	// granted. Defaults to create:user, read:user, read:users, update:user
+	// and delete:user.
 	Scopes []string
 
 	// HTTPClient sends every request. Defaults to a client with a 30 s
@@ -92,7 +96,7 @@ type Config struct {
 // withDefaults returns cfg with every zero field set to its default.
 func (cfg Config) withDefaults() Config {
 	if len(cfg.Scopes) == 0 {
-		cfg.Scopes = []string{ScopeCreateUser, ScopeReadUser, ScopeReadUsers, ScopeUpdateUser}
+		cfg.Scopes = []string{ScopeCreateUser, ScopeReadUser, ScopeReadUsers, ScopeUpdateUser, ScopeDeleteUser}
 	} else {
 		cfg.Scopes = slices.Clone(cfg.Scopes)
 	}

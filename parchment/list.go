@@ -1,6 +1,7 @@
 package parchment
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -11,12 +12,25 @@ import (
 // pageSize is the largest page the API serves.
 const pageSize = 100
 
+// listPage is one answer of the users list, in either shape the page
+// shows: data{users, pagination}, or data as a bare array holding every
+// user (no pagination, so it is the last page).
 type listPage struct {
 	Users      []ListedUser `json:"users"`
 	Pagination struct {
 		Total   int             `json:"total"`
 		LastKey json.RawMessage `json:"lastKey"`
 	} `json:"pagination"`
+	bare bool
+}
+
+func (p *listPage) UnmarshalJSON(b []byte) error {
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '[' {
+		p.bare = true
+		return json.Unmarshal(t, &p.Users)
+	}
+	type plain listPage
+	return json.Unmarshal(b, (*plain)(p))
 }
 
 // ListUsers returns every user of the organisation, following lastKey
@@ -43,6 +57,9 @@ func (c *Client) ListUsers(ctx context.Context) (*UserList, error) {
 		}
 		list.Users = append(list.Users, page.Users...)
 		list.Total = page.Pagination.Total
+		if page.bare {
+			list.Total = len(page.Users)
+		}
 		list.Attempts = append(list.Attempts, res.Attempts...)
 		list.Status, list.Message, list.RequestID = res.Status, res.Message, res.RequestID
 		key = pageKey(page.Pagination.LastKey)

@@ -64,18 +64,19 @@ func TestLostCreateTellsItselfFromForeignConflict(t *testing.T) {
 	t.Parallel()
 	s, c := standIn(t, parchmenttest.Config{DropRate: 1}, nil)
 	_, err := c.CreateUser(t.Context(), parchment.CreateUserRequest{
-		GivenName: "A", FamilyName: "B", Email: "ab@example.com", ExternalUserID: "EXT-1",
+		GivenName: "A", FamilyName: "B", Email: "ab@example.com", PartnerUserID: "EXT-1",
 	})
 	require.True(t, parchment.IsRecord(err))
 	e, _ := parchment.AsError(err)
 	require.Equal(t, []int{0, http.StatusConflict}, statuses(e.Attempts))
-	require.Equal(t, parchment.CodePartnerUserIDExists, e.Code)
+	require.Empty(t, e.Code, "the pages show no code for a taken partner id")
+	require.Equal(t, "Partner user ID already exists", e.Detail)
 	require.True(t, e.MayHaveApplied(), "our first attempt was applied and its answer lost")
 	require.Len(t, s.Snapshot(org), 1, "the retry made no second user")
 
 	_, err = s.SeedUser(org, parchmenttest.User{ExternalUserID: "EXT-2", Email: "cd@example.com"})
 	require.NoError(t, err)
-	_, err = c.CreateUser(t.Context(), parchment.CreateUserRequest{GivenName: "C", FamilyName: "D", Email: "CD@example.com", ExternalUserID: "EXT-3"})
+	_, err = c.CreateUser(t.Context(), parchment.CreateUserRequest{GivenName: "C", FamilyName: "D", Email: "CD@example.com", PartnerUserID: "EXT-3"})
 	e, _ = parchment.AsError(err)
 	require.Equal(t, parchment.CodeUserAlreadyExists, e.Code)
 	require.Equal(t, "User with this email already exists", e.Detail)

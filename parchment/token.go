@@ -3,6 +3,7 @@ package parchment
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -17,15 +18,24 @@ const tokenFetchTimeout = 2 * time.Minute
 // or due for renewal share a single exchange.
 type tokens struct {
 	static string
-	fetch  func(context.Context) (token string, ttl time.Duration, err error)
+	fetch  func(context.Context) (issued, error)
 	flight singleflight.Group
 
 	mu      sync.Mutex
 	current string
 	renewAt time.Time
+	// scopes are those the last token answer granted.
+	scopes []string
 }
 
-func newTokens(static string, fetch func(context.Context) (string, time.Duration, error)) *tokens {
+// issued is one token answer.
+type issued struct {
+	token  string
+	ttl    time.Duration
+	scopes []string
+}
+
+func newTokens(static string, fetch func(context.Context) (issued, error)) *tokens {
 	return &tokens{static: static, fetch: fetch}
 }
 
@@ -49,14 +59,14 @@ func (t *tokens) get(ctx context.Context) (string, error) {
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), tokenFetchTimeout)
 		defer cancel()
 		started := time.Now()
-		tok, ttl, err := t.fetch(fctx)
+		got, err := t.fetch(fctx)
 		if err != nil {
 			return "", err
 		}
 		t.mu.Lock()
 		defer t.mu.Unlock()
-		t.current, t.renewAt = tok, renewalTime(started, ttl)
-		return tok, nil
+		t.current, t.renewAt, t.scopes = got.token, renewalTime(started, got.ttl), got.scopes
+		return got.token, nil
 	})
 	select {
 	case <-ctx.Done():
@@ -76,6 +86,12 @@ func (t *tokens) cached() string {
 		return t.current
 	}
 	return ""
+}
+
+func (t *tokens) granted() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.scopes)
 }
 
 // invalidate drops tok after the server rejected it, unless another caller
@@ -108,10 +124,12 @@ type tokenData struct {
 	AccessToken string `json:"accessToken"`
 	ExpiresIn   int64  `json:"expiresIn"`
 	TokenType   string `json:"tokenType"`
+	// Scope is what the organisation actually granted.
+	Scope []string `json:"scope"`
 }
 
 // fetchToken exchanges the partner credentials for a token.
-func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) {
+func (c *Client) fetchToken(ctx context.Context) (issued, error) {
 	h := http.Header{}
 	h.Set("x-partner-id", c.cfg.PartnerID)
 	h.Set("x-partner-secret", c.cfg.PartnerSecret)
@@ -128,12 +146,28 @@ func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) 
 		anonymous: true,
 	})
 	if err != nil {
-		return "", 0, err
+		return issued{}, err
 	}
 	if data.AccessToken == "" {
-		return "", 0, res.unreadable("token", "no accessToken in the answer")
+		return issued{}, res.unreadable("token", "no accessToken in the answer")
 	}
 	ttl := time.Duration(data.ExpiresIn) * time.Second
-	c.log.Debug("parchment token renewed", "expires_in", ttl, "request_id", res.RequestID)
-	return data.AccessToken, ttl, nil
+	c.log.Debug("parchment token renewed", "expires_in", ttl, "scopes", data.Scope, "request_id", res.RequestID)
+	return issued{token: data.AccessToken, ttl: ttl, scopes: data.Scope}, nil
+}
+
+// GrantedScopes returns the scopes the organisation granted, exchanging the
+// partner credentials for a token if none is held yet. known is false with
+// a ready token (PARCHMENT_TOKEN), whose scopes only its refusals reveal.
+func (c *Client) GrantedScopes(ctx context.Context) (scopes []string, known bool, err error) {
+	if !c.tokens.renewable() {
+		return nil, false, nil
+	}
+	if _, err := c.tokens.get(ctx); err != nil {
+		if _, ok := AsError(err); ok {
+			return nil, false, tokenFailure("token", err)
+		}
+		return nil, false, err
+	}
+	return c.tokens.granted(), true, nil
 }

@@ -1,29 +1,35 @@
 package parchment
 
+import "encoding/json"
+
 // Create codes Parchment puts in the envelope's code.
 const (
 	CodeUserCreated            = "USER_CREATED"
 	CodeUserAlreadyExists      = "USER_ALREADY_EXISTS"
 	CodeProviderAlreadyExists  = "PROVIDER_ALREADY_EXISTS"
 	CodeProviderCreationFailed = "PROVIDER_CREATION_FAILED"
-	CodePartnerUserIDExists    = "PARTNER_USER_ID_EXISTS"
 )
 
-// Access roles a user may hold.
+// Access roles a user may hold. RoleMember is never assignable: it is what
+// a disabled user is left with, and enable keeps it.
 const (
 	RoleAdmin        = "admin"
 	RoleProvider     = "provider"
 	RoleReceptionist = "receptionist"
 	RoleRxReader     = "rx_reader"
+	RoleMember       = "member"
 )
 
 // CreateUserRequest is the body of a create. Empty optional fields are not
 // sent.
 type CreateUserRequest struct {
-	GivenName              string   `json:"given_name"`
-	FamilyName             string   `json:"family_name"`
-	Email                  string   `json:"email"`
-	ExternalUserID         string   `json:"external_user_id,omitempty"`
+	GivenName  string `json:"given_name"`
+	FamilyName string `json:"family_name"`
+	Email      string `json:"email"`
+	// PartnerUserID is our identifier for the person. Answers call it
+	// external_user_id, but the create body names it partner_user_id, and
+	// Parchment's duplicate protection only sees it there.
+	PartnerUserID          string   `json:"partner_user_id,omitempty"`
 	DateOfBirth            string   `json:"date_of_birth,omitempty"`
 	Sex                    string   `json:"sex,omitempty"`
 	Phone                  string   `json:"phone,omitempty"`
@@ -63,6 +69,9 @@ type ProviderDetails struct {
 	AHPRANumber            string `json:"ahpra_number,omitempty"`
 	HospitalProviderNumber string `json:"hospital_provider_number,omitempty"`
 	ERXEntityID            string `json:"erx_entity_id,omitempty"`
+	// AustralianAddress is kept as the server sent it; the sync never
+	// sends one.
+	AustralianAddress json.RawMessage `json:"australian_address,omitempty"`
 }
 
 // CreateResult is a create Parchment accepted. Status 201 with Code
@@ -85,33 +94,48 @@ type UpdateResult struct {
 	UserID string
 }
 
-// User is one user as GET .../users/{user_id} returns it.
+// User is one user as GET .../users/{user_id} returns it. No field says
+// whether the user is disabled.
 type User struct {
 	Result
-	Details UserDetails
+	UserID         string
+	Email          string
+	ExternalUserID string
+	FullName       string
+	AccessRoles    []string
+	// Details is nil when the server answers the older shape, which has
+	// only full_name.
+	Details *UserDetails
 	// ProviderDetails is nil for a user without the provider role.
 	ProviderDetails *ProviderDetails
 }
 
-// UserDetails are a user's general fields.
+// UserDetails are a user's general fields (data.details). DateOfBirth is
+// YYYY-MM-DD, whatever timestamp the server sent.
 type UserDetails struct {
-	UserID         string   `json:"user_id"`
-	ExternalUserID string   `json:"external_user_id"`
-	Email          string   `json:"email"`
-	FullName       string   `json:"full_name"`
-	GivenName      string   `json:"given_name"`
-	FamilyName     string   `json:"family_name"`
-	Phone          string   `json:"phone"`
-	AccessRoles    []string `json:"access_roles"`
-	Status         string   `json:"status"`
+	GivenName   string `json:"given_name"`
+	FamilyName  string `json:"family_name"`
+	Title       string `json:"title"`
+	DateOfBirth string `json:"date_of_birth"`
+	Sex         string `json:"sex"`
+}
+
+// RolesResult is a roles call Parchment accepted.
+type RolesResult struct {
+	Result
+	AccessRoles []string
 }
 
 // ListedUser is one entry of the users list.
+// Which fields are present depends on the API version: the paged shape
+// lists external_user_id, full_name and access_roles, the bare one only
+// email. Absent fields are empty.
 type ListedUser struct {
-	UserID string `json:"user_id"`
-	Email  string `json:"email"`
-	// ExternalUserID is empty when the server does not list it.
-	ExternalUserID string `json:"external_user_id"`
+	UserID         string   `json:"user_id"`
+	Email          string   `json:"email"`
+	ExternalUserID string   `json:"external_user_id"`
+	FullName       string   `json:"full_name"`
+	AccessRoles    []string `json:"access_roles"`
 }
 
 // UserList is every user of the organisation, all pages followed.

@@ -35,11 +35,50 @@ type Config struct {
 	// included) after a stop signal before they are cut off. A create cut
 	// off stays pending and the next run resolves it. Default 30s.
 	StopGrace time.Duration
+
+	// Leavers says what happens to people who left: LeaversDisable
+	// (default) disables them, LeaversReport only reports them orphaned.
+	Leavers Leavers
+	// AbsentRuns is how many consecutive applies a synced person may be
+	// missing from the source before being disabled. Default 2.
+	AbsentRuns int
+	// MaxLeavers and MaxLeaversPercent are the mass-leaver guard: when more
+	// people would leave in one run than both allow (a count, and a
+	// percentage of the organisation's active synced people), nothing is
+	// sent and the run is held. Defaults 5 and 20; NoLeavers sets either to
+	// zero.
+	MaxLeavers        int
+	MaxLeaversPercent float64
+	// AllowMassLeavers lets one run through the guard after review.
+	// Default false.
+	AllowMassLeavers bool
+	// Refresh reads every synced user from Parchment before diffing, so
+	// edits made by hand in the portal are found and overwritten; it needs
+	// API, for Plan too. Default false.
+	Refresh bool
+	// Now is the clock end dates are compared with (in its location).
+	// Default time.Now.
+	Now func() time.Time
 }
 
+// Leavers is the policy for people who left.
+type Leavers string
+
 const (
-	defaultConcurrency = 4
-	defaultStopGrace   = 30 * time.Second
+	LeaversDisable Leavers = "disable"
+	LeaversReport  Leavers = "report"
+)
+
+// NoLeavers, as MaxLeavers or MaxLeaversPercent, tolerates no leaver at
+// all on that count (zero means the default).
+const NoLeavers = -1
+
+const (
+	defaultConcurrency       = 4
+	defaultStopGrace         = 30 * time.Second
+	defaultAbsentRuns        = 2
+	defaultMaxLeavers        = 5
+	defaultMaxLeaversPercent = 20
 )
 
 func (c Config) validate(mode Mode) (Config, error) {
@@ -50,8 +89,29 @@ func (c Config) validate(mode Mode) (Config, error) {
 	if c.Store == nil {
 		errs = append(errs, errors.New("a ledger store is required"))
 	}
-	if mode == ModeApply && c.API == nil {
-		errs = append(errs, errors.New("a Parchment API client is required to apply"))
+	if (mode == ModeApply || c.Refresh) && c.API == nil {
+		errs = append(errs, errors.New("a Parchment API client is required to apply or refresh"))
+	}
+	switch c.Leavers {
+	case "":
+		c.Leavers = LeaversDisable
+	case LeaversDisable, LeaversReport:
+	default:
+		errs = append(errs, errors.New("leavers must be disable or report"))
+	}
+	if c.AbsentRuns < 0 {
+		errs = append(errs, errors.New("absent runs must be at least 1"))
+	}
+	if c.AbsentRuns == 0 {
+		c.AbsentRuns = defaultAbsentRuns
+	}
+	if c.MaxLeavers < NoLeavers || c.MaxLeaversPercent < NoLeavers {
+		errs = append(errs, errors.New("the mass-leaver limits must not be negative"))
+	}
+	c.MaxLeavers = leaverLimit(c.MaxLeavers, defaultMaxLeavers)
+	c.MaxLeaversPercent = leaverLimit(c.MaxLeaversPercent, defaultMaxLeaversPercent)
+	if c.Now == nil {
+		c.Now = time.Now
 	}
 	if c.Concurrency < 0 {
 		errs = append(errs, errors.New("concurrency must be at least 1"))
@@ -72,4 +132,14 @@ func (c Config) validate(mode Mode) (Config, error) {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return c, errors.Join(errs...)
+}
+
+func leaverLimit[T int | float64](v, def T) T {
+	switch v {
+	case 0:
+		return def
+	case NoLeavers:
+		return 0
+	}
+	return v
 }

@@ -10,7 +10,7 @@ import (
 // createRequest is the create-user body for a record: every non-empty field.
 func createRequest(r mapping.Record) parchment.CreateUserRequest {
 	return parchment.CreateUserRequest{
-		ExternalUserID:         r.ExternalUserID,
+		PartnerUserID:          r.ExternalUserID,
 		GivenName:              r.GivenName,
 		FamilyName:             r.FamilyName,
 		Email:                  r.Email,

@@ -6,8 +6,15 @@ import "github.com/parchment-sync/parchment-sync/mapping"
 type Action string
 
 const (
-	ActionCreate    Action = "create"
-	ActionUpdate    Action = "update"
+	ActionCreate Action = "create"
+	// ActionAdopt maps a user that already existed in Parchment, reads its
+	// live values and sends what differs from the roster.
+	ActionAdopt  Action = "adopt"
+	ActionUpdate Action = "update"
+	// ActionEnable brings back a person the ledger disabled.
+	ActionEnable Action = "enable"
+	// ActionDisable takes sign-in away from a leaver.
+	ActionDisable   Action = "disable"
 	ActionUnchanged Action = "unchanged"
 	ActionManual    Action = "manual"
 	ActionOrphaned  Action = "orphaned"
@@ -22,12 +29,25 @@ type decision struct {
 	action Action
 	row    *mapping.Row
 	entry  *Entry
-	// update is set for ActionUpdate.
-	update *updatePlan
+	// steps are the calls a synced person needs, in order.
+	steps []step
+	// fields lists what the steps change, for the report.
+	fields []string
 	// manual lists fields that differ but cannot be sent.
 	manual []string
 	// problems are the reasons an ActionInvalid row is not sent.
 	problems []mapping.Problem
+	// failure is set when the run already knows this person fails (a
+	// refreshed user Parchment no longer has).
+	failure *Failure
+	// drift lists fields a refresh found changed in Parchment by hand.
+	drift []string
+	note  string
+	// leaving marks a person this run would take access from (a leaver or
+	// an absence, whatever their grace): the mass-leaver guard counts them.
+	leaving bool
+	// absentRuns is the person's absence count once this run is recorded.
+	absentRuns int
 }
 
 func (d decision) externalID() string {

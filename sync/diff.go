@@ -2,15 +2,25 @@ package sync
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/parchment-sync/parchment-sync/mapping"
 )
 
+// lifecycle is what the march needs to know about leavers.
+type lifecycle struct {
+	today      time.Time
+	leavers    Leavers
+	absentRuns int
+}
+
 // march sets the roster against the ledger: rows only in the roster are
-// created, rows in both are compared, entries only in the ledger are
-// orphaned, and creates a dead run left pending are resolved first.
-func march(rows []mapping.Row, entries map[string]Entry) []decision {
+// created, rows in both are compared, leavers are disabled, entries only in
+// the ledger are absences, and creates a dead run left pending are
+// resolved first.
+func march(rows []mapping.Row, entries map[string]Entry, lc lifecycle) []decision {
 	var out []decision
 	seen := make(map[string]bool, len(rows))
 	repeated := repeatedIDs(rows)
@@ -41,11 +51,20 @@ func march(rows []mapping.Row, entries map[string]Entry) []decision {
 			out = append(out, decision{action: ActionInvalid, row: row, entry: e, problems: rowErrors(*row)})
 			continue
 		}
+		left := row.Record.LeftBy(lc.today)
 		switch {
+		case !inLedger && left:
+			out = append(out, decision{action: ActionUnchanged, row: row, note: "left on " + row.Record.EndDate + ": not created"})
 		case !inLedger:
 			out = append(out, decision{action: ActionCreate, row: row})
+		case entry.State == StatePending && left:
+			// Like a lost create for someone gone from the roster: find
+			// out whether it landed, never create it now.
+			out = append(out, decision{action: ActionResolve, entry: e})
 		case entry.State == StatePending:
 			out = append(out, decision{action: ActionResolve, row: row, entry: e})
+		case left:
+			out = append(out, lc.leaver(row, e))
 		default:
 			out = append(out, compare(row, e))
 		}
@@ -55,13 +74,16 @@ func march(rows []mapping.Row, entries map[string]Entry) []decision {
 			continue
 		}
 		e := entry
-		if e.State == StatePending {
+		switch {
+		case e.State == StatePending:
 			// A lost create for someone no longer on the roster: find out
 			// whether it landed, never create it now.
 			out = append(out, decision{action: ActionResolve, entry: &e})
-			continue
+		case !e.Disabled():
+			// Someone already disabled is settled: not reported again
+			// until a row for them returns.
+			out = append(out, lc.absent(&e))
 		}
-		out = append(out, decision{action: ActionOrphaned, entry: &e})
 	}
 	// Resolutions first (they must settle before anything else is sent),
 	// then roster order, then orphans by id, so reports are stable.
@@ -86,19 +108,55 @@ func rank(d decision) int {
 	}
 }
 
-// compare decides between update, manual and unchanged for a synced entry.
+// compare decides between enable, update, manual and unchanged for a
+// synced entry whose row is active.
 func compare(row *mapping.Row, e *Entry) decision {
-	up, manual, problems := planUpdate(row.Record, e.Fields)
+	steps, fields, manual, problems := planChanges(row.Record, e)
+	d := decision{row: row, entry: e, steps: steps, fields: fields, manual: manual}
 	switch {
 	case len(problems) > 0:
-		return decision{action: ActionInvalid, row: row, entry: e, problems: problems, manual: manual}
-	case up != nil:
-		return decision{action: ActionUpdate, row: row, entry: e, update: up, manual: manual}
+		d.action, d.problems, d.steps, d.fields = ActionInvalid, problems, nil, nil
+	case e.Disabled():
+		d.action, d.note = ActionEnable, "back on the roster: enabled"
+	case len(steps) > 0:
+		d.action = ActionUpdate
 	case len(manual) > 0:
-		return decision{action: ActionManual, row: row, entry: e, manual: manual}
+		d.action = ActionManual
 	default:
+		d.action = ActionUnchanged
+	}
+	return d
+}
+
+// leaver decides for a synced person whose row's end date has come.
+func (lc lifecycle) leaver(row *mapping.Row, e *Entry) decision {
+	if e.Disabled() {
 		return decision{action: ActionUnchanged, row: row, entry: e}
 	}
+	d := decision{row: row, entry: e, leaving: true, note: "left on " + row.Record.EndDate}
+	if lc.leavers == LeaversReport {
+		d.action, d.note = ActionOrphaned, d.note+"; not disabled (--leavers report)"
+		return d
+	}
+	d.action, d.steps = ActionDisable, []step{{kind: stepDisable}}
+	return d
+}
+
+// absent decides for an active synced person on no row of the source.
+func (lc lifecycle) absent(e *Entry) decision {
+	d := decision{entry: e, leaving: true, absentRuns: e.AbsentRuns + 1}
+	switch {
+	case lc.leavers == LeaversReport:
+		d.action = ActionOrphaned
+		d.note = fmt.Sprintf("absent from the source in %d consecutive apply(s); not disabled (--leavers report)", d.absentRuns)
+	case d.absentRuns >= lc.absentRuns:
+		d.action, d.steps = ActionDisable, []step{{kind: stepDisable}}
+		d.note = fmt.Sprintf("absent from the source in %d consecutive applies (--absent-runs %d)", d.absentRuns, lc.absentRuns)
+	default:
+		d.action = ActionOrphaned
+		d.note = fmt.Sprintf("absent from the source in %d of %d consecutive applies: disabled if still absent then (--absent-runs)", d.absentRuns, lc.absentRuns)
+	}
+	return d
 }
 
 func rowErrors(row mapping.Row) []mapping.Problem {

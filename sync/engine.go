@@ -4,12 +4,14 @@
 package sync
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/parchment-sync/parchment-sync/mapping"
+	"github.com/parchment-sync/parchment-sync/parchment"
 )
 
 // ErrInterrupted is returned when a stop signal ended an apply early; the
@@ -25,9 +27,11 @@ func (e *AbortError) Unwrap() error { return e.Cause }
 
 // Run outcomes stored in the ledger.
 const (
-	OutcomeRunning     = "running"
-	OutcomeDone        = "done"
-	OutcomePartial     = "partial"
+	OutcomeRunning = "running"
+	OutcomeDone    = "done"
+	OutcomePartial = "partial"
+	// OutcomeHeld marks a run the mass-leaver guard held: nothing was sent.
+	OutcomeHeld        = "held"
 	OutcomeAborted     = "aborted"
 	OutcomeInterrupted = "interrupted"
 	// OutcomeAbandoned marks an apply that died (killed) before recording
@@ -84,15 +88,7 @@ func run(ctx context.Context, cfg Config, mode Mode, rows []mapping.Row) (*Repor
 	if err != nil {
 		runErr = &AbortError{Cause: fmt.Errorf("read ledger: %w", err)}
 	} else {
-		decisions := march(rows, entries)
-		if mode == ModePlan {
-			for _, d := range decisions {
-				planOne(t, d)
-			}
-		} else {
-			x := newExecutor(cfg, r.ID, t)
-			runErr = x.execute(ctx, decisions)
-		}
+		runErr = decide(ctx, cfg, mode, r.ID, t, report, rows, entries)
 	}
 
 	t.report(report)
@@ -102,14 +98,72 @@ func run(ctx context.Context, cfg Config, mode Mode, rows []mapping.Row) (*Repor
 		runErr = &AbortError{Cause: fmt.Errorf("record run end: %w", err)}
 	}
 	cfg.Logger.Info("run finished", "mode", mode, "run_id", r.ID, "outcome", report.Outcome,
-		"create", report.Counts.Create, "update", report.Counts.Update, "unchanged", report.Counts.Unchanged,
+		"create", report.Counts.Create, "adopt", report.Counts.Adopt, "update", report.Counts.Update,
+		"enable", report.Counts.Enable, "disable", report.Counts.Disable, "unchanged", report.Counts.Unchanged,
 		"manual", report.Counts.Manual, "orphaned", report.Counts.Orphaned,
 		"invalid", report.Counts.Invalid, "failed", report.Counts.Failed)
 	return report, runErr
 }
 
+// decide marches rows against entries and carries the decisions out: it
+// reports them in a plan, sends them in an apply. A refresh reads the
+// synced users first; the mass-leaver guard may hold the run before
+// anything is sent.
+func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, report *Report, rows []mapping.Row, entries map[string]Entry) error {
+	x := newExecutor(cfg, runID, t)
+	calls, end := x.begin(ctx)
+	defer end()
+	var fresh map[string]refreshed
+	if cfg.Refresh {
+		fresh = x.refresh(ctx, calls, rows, entries)
+		if err := x.err(ctx); err != nil {
+			return err
+		}
+	}
+	decisions := march(rows, entries, lifecycle{today: cfg.Now(), leavers: cfg.Leavers, absentRuns: cfg.AbsentRuns})
+	for i := range decisions {
+		d := &decisions[i]
+		if r, ok := fresh[d.externalID()]; ok && d.entry != nil {
+			d.drift = r.drift
+			if r.failure != nil {
+				f := *r.failure
+				f.Line = d.line()
+				d.action, d.failure, d.steps = actionFailed, &f, nil
+			}
+		}
+	}
+	if hold := guard(cfg, decisions, entries); hold != nil && !cfg.AllowMassLeavers {
+		report.Hold = hold
+		for _, d := range decisions {
+			planOne(t, d)
+		}
+		err := &HeldError{Hold: *hold}
+		cfg.Logger.Warn("run held: nothing was sent", "leaving", hold.Leaving, "active", hold.Active,
+			"max_leavers", hold.MaxLeavers, "max_leavers_percent", hold.MaxLeaversPercent)
+		return err
+	}
+	if mode == ModePlan {
+		for _, d := range decisions {
+			planOne(t, d)
+		}
+		return x.err(ctx)
+	}
+	warnings, err := x.checkScopes(calls)
+	if err != nil {
+		if parchment.IsFatal(err) {
+			x.abort(err)
+		}
+		return cmp.Or(x.err(ctx), error(&AbortError{Cause: err}))
+	}
+	report.Warnings = warnings
+	x.execute(ctx, calls, decisions)
+	return x.err(ctx)
+}
+
 func outcome(r *Report, err error) string {
 	switch {
+	case errors.Is(err, ErrHeld):
+		return OutcomeHeld
 	case errors.Is(err, ErrInterrupted):
 		return OutcomeInterrupted
 	case err != nil:
@@ -123,7 +177,7 @@ func outcome(r *Report, err error) string {
 
 // planOne reports a decision without acting on it.
 func planOne(t *tally, d decision) {
-	c := Change{ExternalUserID: d.externalID(), Line: d.line(), Manual: d.manual}
+	c := Change{ExternalUserID: d.externalID(), Line: d.line(), Manual: d.manual, Fields: d.fields, Drift: d.drift, Note: d.note}
 	if d.entry != nil {
 		c.ParchmentUserID = d.entry.ParchmentUserID
 	}
@@ -138,9 +192,8 @@ func planOne(t *tally, d decision) {
 		t.add(ActionCreate, c)
 	case ActionInvalid:
 		t.add(ActionInvalid, c, problemFailures(d.problems, d.line(), d.externalID())...)
-	case ActionUpdate:
-		c.Fields = d.update.changed
-		t.add(ActionUpdate, c)
+	case actionFailed:
+		t.add(actionFailed, c, *d.failure)
 	default:
 		t.add(d.action, c)
 	}

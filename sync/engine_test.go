@@ -70,9 +70,10 @@ func TestEditSendsOnlyItsPartialUpdate(t *testing.T) {
 		"provider_details": map[string]any{"family_name": "Renamed"},
 	}, body)
 
-	// The manual change is reported again, and nothing is sent, next time.
+	// The manual change is reported again, and nothing is sent, next time;
+	// the leaver, absent a second apply, is disabled.
 	again := f.apply(rows)
-	require.Equal(t, psync.Counts{Unchanged: 4, Manual: 1, Orphaned: 1}, again.Counts)
+	require.Equal(t, psync.Counts{Unchanged: 4, Manual: 1, Disable: 1}, again.Counts)
 	require.Len(t, f.server.UpdateLog(), 1)
 }
 
@@ -176,7 +177,7 @@ func TestLostCreateIsResolvedNotRepeated(t *testing.T) {
 	require.Equal(t, seeded.UserID, entries[landed.ExternalUserID].ParchmentUserID)
 }
 
-func TestForeignPartnerIDConflictNeedsAPerson(t *testing.T) {
+func TestPartnerIDWithAnotherEmailNeedsAPerson(t *testing.T) {
 	t.Parallel()
 	f := setup(t, parchmenttest.Config{})
 	rows := rowsOf(t, rostertest.Staff(2))
@@ -200,11 +201,20 @@ func TestExistingEmailIsAdoptedNotDuplicated(t *testing.T) {
 	require.NoError(t, err)
 
 	r := f.apply(rows)
-	require.Equal(t, 2, r.Counts.Create)
+	require.Equal(t, psync.Counts{Create: 1, Adopt: 1}, r.Counts)
 	require.Len(t, f.server.Snapshot(f.org), 2)
 	entries, err := f.store.Entries(context.Background(), f.org)
 	require.NoError(t, err)
 	require.Equal(t, existing.UserID, entries[rows[1].Record.ExternalUserID].ParchmentUserID)
+	// The portal's stale name is overwritten with the roster's in the same run.
+	for _, u := range f.server.Snapshot(f.org) {
+		if u.UserID == existing.UserID {
+			require.Equal(t, rows[1].Record.GivenName+" "+rows[1].Record.FamilyName, u.FullName)
+			require.Equal(t, rows[1].Record.AccessRoles, u.AccessRoles)
+		}
+	}
+	again := f.apply(rows)
+	require.Equal(t, psync.Counts{Unchanged: 2}, again.Counts)
 }
 
 func TestInterruptedApplyRecordsInFlightCalls(t *testing.T) {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/sourcegraph/conc/pool"
 
-	"github.com/parchment-sync/parchment-sync/mapping"
 	"github.com/parchment-sync/parchment-sync/parchment"
 )
 
@@ -30,56 +29,77 @@ type executor struct {
 	stopOnce gosync.Once
 	mu       gosync.Mutex
 	fatal    error
+	// denied holds, per kind of step the organisation does not allow, why.
+	denied map[stepKind]string
 }
 
 func newExecutor(cfg Config, runID int64, t *tally) *executor {
-	return &executor{cfg: cfg, runID: runID, t: t, dir: &directory{api: cfg.API}, stop: make(chan struct{})}
+	x := &executor{cfg: cfg, runID: runID, t: t, stop: make(chan struct{}), denied: map[stepKind]string{}}
+	x.dir = &directory{api: cfg.API, recordReads: x.recordReads}
+	return x
 }
 
-// execute resolves pending creates first, then sends everything else. ctx
-// cancellation stops dispatch; calls already started run to completion on a
-// context that outlives it, so their outcomes are recorded.
-func (x *executor) execute(ctx context.Context, decisions []decision) error {
-	// Calls in flight outlive a stop signal by StopGrace; the ledger's
-	// context never ends, so every outcome that happened is recorded.
+// begin prepares the contexts calls are made with. Calls in flight outlive
+// a stop signal (ctx ending) by StopGrace; the ledger's context never
+// ends, so every outcome that happened is recorded. end releases them.
+func (x *executor) begin(ctx context.Context) (calls context.Context, end func()) {
 	x.ledgerCtx = context.WithoutCancel(ctx)
 	calls, cutOff := context.WithCancel(x.ledgerCtx)
-	defer cutOff()
 	// halt ends every wait for a turn to send, on a stop signal or a fatal
 	// error: calls still queued in the client then send nothing.
 	halt, haltNow := context.WithCancel(x.ledgerCtx)
-	defer haltNow()
 	x.mu.Lock()
 	x.haltNow = haltNow
 	x.mu.Unlock()
-	defer context.AfterFunc(ctx, haltNow)()
+	unhook := context.AfterFunc(ctx, haltNow)
 	calls = parchment.WithStop(calls, halt)
 	stopWatch := context.AfterFunc(ctx, func() {
 		t := time.AfterFunc(x.cfg.StopGrace, cutOff)
 		context.AfterFunc(calls, func() { t.Stop() })
 	})
-	defer stopWatch()
+	return calls, func() {
+		stopWatch()
+		unhook()
+		haltNow()
+		cutOff()
+	}
+}
+
+// each runs f for every item through the bounded pool, dispatching nothing
+// more once the run stops.
+func each[T any](x *executor, ctx context.Context, items []T, f func(T)) {
+	p := pool.New().WithMaxGoroutines(x.cfg.Concurrency)
+	for _, it := range items {
+		if x.stopped(ctx) {
+			break
+		}
+		p.Go(func() {
+			// Go blocks until a worker is free, so the stop may have come
+			// while it waited: check again before anything is sent.
+			if x.stopped(ctx) {
+				return
+			}
+			f(it)
+		})
+	}
+	p.Wait()
+}
+
+// execute resolves pending creates first, then sends everything else. ctx
+// cancellation stops dispatch; calls already started run to completion on
+// calls, a context that outlives it, so their outcomes are recorded.
+func (x *executor) execute(ctx, calls context.Context, decisions []decision) {
 	split := 0
 	for split < len(decisions) && decisions[split].settles() {
 		split++
 	}
 	for _, phase := range [][]decision{decisions[:split], decisions[split:]} {
-		p := pool.New().WithMaxGoroutines(x.cfg.Concurrency)
-		for _, d := range phase {
-			if x.stopped(ctx) {
-				break
-			}
-			p.Go(func() {
-				// Go blocks until a worker is free, so the stop may have come
-				// while d waited: check again before anything is sent.
-				if x.stopped(ctx) {
-					return
-				}
-				x.one(calls, d)
-			})
-		}
-		p.Wait()
+		each(x, ctx, phase, func(d decision) { x.one(calls, d) })
 	}
+}
+
+// err is how the run ended: aborted, interrupted or nil.
+func (x *executor) err(ctx context.Context) error {
 	if err := x.fatalErr(); err != nil {
 		return &AbortError{Cause: err}
 	}
@@ -119,7 +139,10 @@ func (x *executor) fatalErr() error {
 }
 
 func (x *executor) one(ctx context.Context, d decision) {
-	c := Change{ExternalUserID: d.externalID(), Line: d.line(), Manual: d.manual}
+	c := Change{ExternalUserID: d.externalID(), Line: d.line(), Manual: d.manual, Drift: d.drift, Note: d.note}
+	if d.entry != nil {
+		c.ParchmentUserID = d.entry.ParchmentUserID
+	}
 	switch d.action {
 	case ActionCreate:
 		x.create(ctx, d.row, nil, c)
@@ -129,9 +152,6 @@ func (x *executor) one(ctx context.Context, d decision) {
 		} else {
 			x.create(ctx, d.row, d.entry, c)
 		}
-	case ActionUpdate:
-		c.ParchmentUserID = d.entry.ParchmentUserID
-		x.update(ctx, d.row, d.entry, d.update, c)
 	case ActionInvalid:
 		fails := problemFailures(d.problems, d.line(), d.externalID())
 		if d.settles() {
@@ -146,9 +166,12 @@ func (x *executor) one(ctx context.Context, d decision) {
 			}
 		}
 		x.t.add(ActionInvalid, c, fails...)
+	case actionFailed:
+		x.t.add(actionFailed, c, *d.failure)
 	default:
-		if d.entry != nil {
-			c.ParchmentUserID = d.entry.ParchmentUserID
+		if d.entry != nil && d.entry.State == StateSynced {
+			x.synced(ctx, d, c)
+			return
 		}
 		x.t.add(d.action, c)
 	}
@@ -224,44 +247,4 @@ func (x *executor) refused(op string, c Change, err error, keep Commit) Failure 
 	x.cfg.Logger.Warn(op+" failed", "external_user_id", c.ExternalUserID, "line", c.Line,
 		"http_status", f.HTTPStatus, "request_id", f.RequestID, "error", f.Message)
 	return f
-}
-
-func (x *executor) update(ctx context.Context, row *mapping.Row, e *Entry, up *updatePlan, c Change) {
-	c.Fields = up.changed
-	rid, err := x.sendUpdate(ctx, e, up)
-	if err != nil {
-		x.fail("update", c, err, Commit{})
-		return
-	}
-	c.RequestID = rid
-	x.cfg.Logger.Info("updated", "external_user_id", c.ExternalUserID, "line", row.Line,
-		"fields", up.changed, "request_id", rid)
-	x.t.add(ActionUpdate, c)
-}
-
-// sendUpdate sends one partial update and commits the fields it carried.
-func (x *executor) sendUpdate(ctx context.Context, e *Entry, up *updatePlan) (string, error) {
-	res, err := x.cfg.API.UpdateUser(ctx, e.ParchmentUserID, up.req)
-	if err != nil {
-		return "", err
-	}
-	next := *e
-	next.Fields = mergeFields(e.Fields, up.synced)
-	next.UpdatedAt = time.Now().UTC()
-	if err := x.commit(Commit{Entry: &next, Attempts: x.attempts("update", e.ExternalUserID, res.Attempts)}); err != nil {
-		return res.RequestID, err
-	}
-	*e = next
-	return res.RequestID, nil
-}
-
-func mergeFields(old, changed map[string]string) map[string]string {
-	out := make(map[string]string, len(old)+len(changed))
-	for k, v := range old {
-		out[k] = v
-	}
-	for k, v := range changed {
-		out[k] = v
-	}
-	return out
 }

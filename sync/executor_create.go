@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/parchment-sync/parchment-sync/mapping"
@@ -48,13 +49,9 @@ func (x *executor) create(ctx context.Context, row *mapping.Row, pending *Entry,
 		return
 	}
 	if errors.As(err, &pe) && (pe.Status == http.StatusConflict || pe.Code == parchment.CodeUserAlreadyExists) {
-		ours := resolving || pe.MayHaveApplied()
-		if ours || pe.Code == parchment.CodeUserAlreadyExists {
-			x.recoverExisting(ctx, row, pending, ours, pe, since, c)
-			return
-		}
-		// The external id belongs to a user this ledger never created.
-		x.fail("create", c, conflictError{cause: pe}, Commit{Forget: rec.ExternalUserID})
+		// Our own earlier create, if one may have landed; otherwise a user
+		// made elsewhere, adopted once found and checked.
+		x.recoverExisting(ctx, row, pending, resolving || pe.MayHaveApplied(), pe, since, c)
 		return
 	}
 	keep := Commit{}
@@ -64,14 +61,6 @@ func (x *executor) create(ctx context.Context, row *mapping.Row, pending *Entry,
 	}
 	x.fail("create", c, err, keep)
 }
-
-// conflictError explains a 409 that needs a person.
-type conflictError struct{ cause *parchment.Error }
-
-func (e conflictError) Error() string {
-	return "a Parchment user this ledger did not create already has this external_user_id: a person must resolve it"
-}
-func (e conflictError) Unwrap() error { return e.cause }
 
 func mayHaveApplied(err error) bool {
 	var pe *parchment.Error
@@ -90,31 +79,23 @@ func (x *executor) created(ctx context.Context, row *mapping.Row, pending *Entry
 	c.RequestID = res.RequestID
 	if res.UserID == "" {
 		// A success without an id cannot be mapped; find it by listing.
-		x.recoverExisting(ctx, row, pending, true, &parchment.Error{Status: res.Status, Code: res.Code, RequestID: res.RequestID, Attempts: res.Attempts}, time.Now(), c)
+		x.recoverExisting(ctx, row, pending, true, answerOf(res), time.Now(), c)
 		return
 	}
-	fields := syncedAfterCreate(rec.Fields(), res.Code)
 	switch {
 	case res.Status == http.StatusAccepted:
-		fields = adoptedFields(rec)
-		c.Note = "Parchment matched an existing user with conflicting demographics: review it in Parchment"
+		c.Note = "Parchment matched an existing user with conflicting demographics: adopted, review it in Parchment"
+		x.adopt(ctx, row, res.UserID, attempts, answerOf(res), c)
+		return
 	case res.Code == parchment.CodeUserAlreadyExists:
-		fields = adoptedFields(rec)
-		c.Note = "Parchment already had a user with this email: mapped to it, review it in Parchment"
+		c.Note = "Parchment already had a user with this email: adopted"
+		x.adopt(ctx, row, res.UserID, attempts, answerOf(res), c)
+		return
 	case res.Code == parchment.CodeProviderCreationFailed:
 		c.Note = "the provider part failed: provider fields are sent again next run"
 	}
 	// A failed provider part is sent again by the next run, not now.
-	x.mapTo(ctx, row, res.UserID, fields, attempts, c, false)
-}
-
-// adoptedFields is what the ledger records for a user Parchment matched
-// rather than created from our values: the roster's own. Overwriting a
-// record Parchment says conflicts would be a guess, so nothing is sent now;
-// the change carries a note for a person to review it, and later roster
-// edits are sent as usual.
-func adoptedFields(rec mapping.Record) map[string]string {
-	return rec.Fields()
+	x.mapTo(ctx, row, res.UserID, syncedAfterCreate(rec.Fields(), res.Code), attempts, c, ActionCreate, false)
 }
 
 // recoverExisting maps a person Parchment says already exists, found by
@@ -132,7 +113,8 @@ func (x *executor) recoverExisting(ctx context.Context, row *mapping.Row, pendin
 	if pe.UserID != "" {
 		// The answer named the user: no listing needed.
 		u, found = parchment.ListedUser{UserID: pe.UserID, Email: rec.Email}, true
-		byExternalID = pe.Code == parchment.CodePartnerUserIDExists
+		// A 409 that is not about the email is about the partner id.
+		byExternalID = pe.Status == http.StatusConflict && pe.Code != parchment.CodeUserAlreadyExists
 	} else {
 		u, byExternalID, found, listAttempts, err = x.dir.find(ctx, rec.ExternalUserID, rec.Email, since)
 	}
@@ -155,24 +137,74 @@ func (x *executor) recoverExisting(ctx context.Context, row *mapping.Row, pendin
 		x.fail("create", c, fmt.Errorf("Parchment says this user exists (HTTP %d, request %s) but no user with this external id or email is listed: a person must link them", pe.Status, pe.RequestID), keep)
 		return
 	}
-	fields := adoptedFields(rec)
+	c.RequestID = pe.RequestID
 	if ours && (byExternalID || pe.Code != parchment.CodeUserAlreadyExists) {
 		// Our own earlier create landed: it carried the pending values.
-		fields = pending.Fields
 		if c.Note == "" {
 			c.Note = "recovered a create whose answer was lost"
 		}
-	} else {
-		c.Note = "Parchment already had a user with this email: mapped to it, review it in Parchment"
+		x.mapTo(ctx, row, u.UserID, pending.Fields, attempts, c, ActionCreate, true)
+		return
 	}
-	c.RequestID = pe.RequestID
-	x.mapTo(ctx, row, u.UserID, fields, attempts, c, true)
+	if byExternalID {
+		c.Note = "Parchment already had a user with this external_user_id: adopted"
+	} else {
+		c.Note = "Parchment already had a user with this email: adopted"
+	}
+	x.adopt(ctx, row, u.UserID, attempts, pe, c)
 }
 
-// mapTo commits the mapping. With followUp it then sends whatever the
-// roster holds beyond the values recorded, so a person whose lost create
-// carried older values converges in the same run.
-func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, fields map[string]string, attempts []Attempt, c Change, followUp bool) {
+// answerOf is a create's answer in the form recoverExisting and adopt take.
+func answerOf(res *parchment.CreateResult) *parchment.Error {
+	return &parchment.Error{Op: "create user", Status: res.Status, Code: res.Code, RequestID: res.RequestID, Attempts: res.Attempts}
+}
+
+// linkError is a user Parchment has that is not clearly this person. It
+// wraps the create's answer, so the failure carries its status and
+// requestId.
+type linkError struct {
+	msg    string
+	answer *parchment.Error
+}
+
+func (e linkError) Error() string { return e.msg + ": a person must link them in Parchment" }
+func (e linkError) Unwrap() error { return e.answer }
+
+// adopt maps a user that existed in Parchment before this ledger knew of
+// it. The user is read first: its live values become the ledger's
+// last-synced state, so the follow-up sends exactly what differs from the
+// roster. A user that proves to be someone else's is a failure for a
+// person, never a guess. The create was answered "exists", so no intent of
+// ours is left to resolve.
+func (x *executor) adopt(ctx context.Context, row *mapping.Row, userID string, attempts []Attempt, answer *parchment.Error, c Change) {
+	rec := row.Record
+	forget := Commit{Attempts: attempts, Forget: rec.ExternalUserID}
+	// Its attempts are in attempts already.
+	cause := *answer
+	cause.Attempts = nil
+	answer = &cause
+	u, err := x.cfg.API.GetUser(ctx, userID)
+	if err != nil {
+		x.fail("get", c, err, forget)
+		return
+	}
+	forget.Attempts = append(forget.Attempts, x.attempts("get", rec.ExternalUserID, u.Attempts)...)
+	switch {
+	case u.ExternalUserID != "" && u.ExternalUserID != rec.ExternalUserID:
+		x.fail("create", c, linkError{fmt.Sprintf("Parchment answered that this person exists as user %s, which carries another external_user_id", userID), answer}, forget)
+		return
+	case u.Email != "" && !strings.EqualFold(strings.TrimSpace(u.Email), rec.Email):
+		x.fail("create", c, linkError{fmt.Sprintf("Parchment user %s carries this external_user_id but another email", userID), answer}, forget)
+		return
+	}
+	x.mapTo(ctx, row, userID, liveFields(u, rec.Fields()), forget.Attempts, c, ActionAdopt, true)
+}
+
+// mapTo commits the mapping and counts the row as action. With followUp
+// it then sends whatever the roster holds beyond the values recorded, so a
+// person whose lost create carried older values, or an adopted user,
+// converges in the same run.
+func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, fields map[string]string, attempts []Attempt, c Change, action Action, followUp bool) {
 	rec := row.Record
 	e := Entry{
 		ExternalUserID: rec.ExternalUserID, ParchmentUserID: userID, State: StateSynced,
@@ -187,26 +219,20 @@ func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, f
 		return
 	}
 	c.ParchmentUserID = userID
-	x.cfg.Logger.Info("created", "external_user_id", rec.ExternalUserID, "line", row.Line,
+	x.cfg.Logger.Info("mapped", "action", action, "external_user_id", rec.ExternalUserID, "line", row.Line,
 		"parchment_user_id", userID, "request_id", c.RequestID, "note", c.Note)
 
-	if !followUp {
-		x.t.add(ActionCreate, c)
-		return
-	}
-	up, manual, problems := planUpdate(rec, e.Fields)
-	c.Manual = manual
-	if len(problems) > 0 {
-		c.Note += "; follow-up update not sent: " + problems[0].Message
-	}
-	if up != nil {
-		c.Fields = up.changed
-		if _, err := x.sendUpdate(ctx, &e, up); err != nil {
-			x.fail("update", c, err, Commit{})
+	if followUp {
+		steps, fields, manual, problems := planChanges(rec, &e)
+		c.Manual, c.Fields = manual, fields
+		if len(problems) > 0 {
+			c.Note += "; follow-up not sent: " + problems[0].Message
+		}
+		if !x.runSteps(ctx, &e, steps, &c) {
 			return
 		}
 	}
-	x.t.add(ActionCreate, c)
+	x.t.add(action, c)
 }
 
 // resolveAbsent settles a pending create for someone no longer on the

@@ -41,6 +41,22 @@ func (a *scriptedAPI) UpdateUser(context.Context, string, parchment.UpdateUserRe
 	return nil, errors.New("no update expected")
 }
 
+func (a *scriptedAPI) UpdateRoles(context.Context, string, []string) (*parchment.RolesResult, error) {
+	return nil, errors.New("no roles call expected")
+}
+
+func (a *scriptedAPI) DisableUser(context.Context, string) (*parchment.Result, error) {
+	return nil, errors.New("no disable expected")
+}
+
+func (a *scriptedAPI) EnableUser(context.Context, string) (*parchment.Result, error) {
+	return nil, errors.New("no enable expected")
+}
+
+func (a *scriptedAPI) GetUser(context.Context, string) (*parchment.User, error) {
+	return nil, errors.New("no read expected")
+}
+
 func (a *scriptedAPI) ListUsers(context.Context) (*parchment.UserList, error) {
 	a.mu.Lock()
 	a.lists++
@@ -65,8 +81,8 @@ func adminRows(t *testing.T, n int) []mapping.Row {
 
 func created(req parchment.CreateUserRequest) *parchment.CreateResult {
 	return &parchment.CreateResult{
-		Result: parchment.Result{Status: 201, RequestID: "req_" + req.ExternalUserID},
-		UserID: "usr_" + req.ExternalUserID, Code: parchment.CodeUserCreated,
+		Result: parchment.Result{Status: 201, RequestID: "req_" + req.PartnerUserID},
+		UserID: "usr_" + req.PartnerUserID, Code: parchment.CodeUserCreated,
 	}
 }
 

@@ -29,7 +29,10 @@ type Change struct {
 	Manual          []string `json:"manual,omitempty"`
 	ParchmentUserID string   `json:"parchment_user_id,omitempty"`
 	RequestID       string   `json:"request_id,omitempty"`
-	Note            string   `json:"note,omitempty"`
+	// Drift lists fields --refresh found changed in Parchment by hand;
+	// the roster's values are sent over them.
+	Drift []string `json:"drift,omitempty"`
+	Note  string   `json:"note,omitempty"`
 }
 
 // Report is the outcome of one run.
@@ -41,7 +44,13 @@ type Report struct {
 	Counts         Counts    `json:"counts"`
 	Failures       []Failure `json:"failures"`
 	Changes        []Change  `json:"changes"`
-	// Error says why a run was aborted or never started; empty otherwise.
+	// Hold is set when the mass-leaver guard held the run.
+	Hold *Hold `json:"hold,omitempty"`
+	// Warnings are said before anything is sent, such as kinds of change
+	// the organisation's scopes do not allow.
+	Warnings []string `json:"warnings,omitempty"`
+	// Error says why a run was aborted, held or never started; empty
+	// otherwise.
 	Error string `json:"error,omitempty"`
 }
 
@@ -62,8 +71,14 @@ func (t *tally) add(action Action, c Change, fails ...Failure) {
 	switch action {
 	case ActionCreate:
 		t.counts.Create++
+	case ActionAdopt:
+		t.counts.Adopt++
 	case ActionUpdate:
 		t.counts.Update++
+	case ActionEnable:
+		t.counts.Enable++
+	case ActionDisable:
+		t.counts.Disable++
 	case ActionUnchanged:
 		t.counts.Unchanged++
 	case ActionManual:

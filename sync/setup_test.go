@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -37,6 +39,28 @@ func setup(t testing.TB, server parchmenttest.Config) *fixture {
 	t.Cleanup(store.Close)
 	server.Token = testToken
 	return &fixture{t: t, store: store, server: parchmenttest.Start(t, server), org: "org-" + randomHex(6)}
+}
+
+// setupBehind is setup with the stand-in behind wrap, a gateway that may
+// answer instead of it.
+func setupBehind(t testing.TB, server parchmenttest.Config, wrap func(http.Handler) http.Handler) *fixture {
+	t.Helper()
+	f := setup(t, server)
+	s := parchmenttest.New(func() parchmenttest.Config { server.Token = testToken; return server }())
+	ts := httptest.NewServer(wrap(s))
+	t.Cleanup(ts.Close)
+	s.URL = ts.URL + parchmenttest.PathPrefix
+	f.server = s
+	return f
+}
+
+// partnerClient exchanges the stand-in's partner credentials for tokens,
+// so the granted scopes are known.
+func (f *fixture) partnerClient() *parchment.Client {
+	return f.client(func(c *parchment.Config) {
+		c.Token = ""
+		c.PartnerID, c.PartnerSecret, c.UserID = parchmenttest.DefaultPartnerID, parchmenttest.DefaultPartnerSecret, "sync-user"
+	})
 }
 
 func (f *fixture) client(mod func(*parchment.Config)) *parchment.Client {

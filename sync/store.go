@@ -42,14 +42,24 @@ type Entry struct {
 	// Fields holds, for a synced entry, the last value Parchment accepted for
 	// every field (canonical field names, see mapping.Record.Fields); for a
 	// pending entry, the values the create carries.
-	Fields    map[string]string
-	UpdatedAt time.Time
+	Fields map[string]string
+	// DisabledRunID is the run that disabled the person in Parchment; 0
+	// while they are active. Parchment's reads do not say who is disabled,
+	// so only the ledger knows.
+	DisabledRunID int64
+	// AbsentRuns counts the consecutive applies whose source lacked the
+	// person; a row for them resets it.
+	AbsentRuns int
+	UpdatedAt  time.Time
 }
+
+// Disabled reports whether the ledger disabled the person.
+func (e Entry) Disabled() bool { return e.DisabledRunID != 0 }
 
 // Attempt is one HTTP exchange with Parchment, successful or not.
 type Attempt struct {
 	RunID          int64
-	Operation      string // create, update, list
+	Operation      string // create, update, roles, disable, enable, get, list
 	ExternalUserID string
 	HTTPStatus     int // 0 when no response arrived
 	RequestID      string
@@ -61,7 +71,10 @@ type Attempt struct {
 // Counts are per-row outcomes of a run.
 type Counts struct {
 	Create    int `json:"create"`
+	Adopt     int `json:"adopt"`
 	Update    int `json:"update"`
+	Enable    int `json:"enable"`
+	Disable   int `json:"disable"`
 	Unchanged int `json:"unchanged"`
 	Manual    int `json:"manual"`
 	Orphaned  int `json:"orphaned"`
@@ -77,7 +90,7 @@ type Run struct {
 	Source         string // file name or "database"; never a connection string
 	StartedAt      time.Time
 	FinishedAt     time.Time
-	Outcome        string // running, done, partial, aborted, interrupted, abandoned
+	Outcome        string // running, done, partial, held, aborted, interrupted, abandoned
 	Counts         Counts
 }
 

@@ -3,6 +3,7 @@ package sync
 import (
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/parchment-sync/parchment-sync/mapping"
 	"github.com/parchment-sync/parchment-sync/parchment"
@@ -28,20 +29,54 @@ func providerDetailFields() []string {
 	}
 }
 
+// planChanges compiles what a synced person needs into steps: enable when
+// the ledger disabled them, the roles call when the roster's roles differ,
+// then one partial update. It also returns the fields the steps change,
+// the changes a person must make in Parchment, and the problems that stop
+// the row.
+func planChanges(rec mapping.Record, e *Entry) (steps []step, fields, manual []string, problems []mapping.Problem) {
+	if e.Disabled() {
+		steps = append(steps, step{kind: stepEnable})
+	}
+	had := strings.Split(e.Fields[mapping.FieldAccessRoles], ",")
+	wasProvider := slices.Contains(had, mapping.RoleProvider)
+	isProvider := wasProvider
+	if want := strings.Join(rec.AccessRoles, ","); want != e.Fields[mapping.FieldAccessRoles] {
+		if len(rec.AccessRoles) == 0 {
+			// Parchment needs at least one role: clearing them is a person's call.
+			manual = append(manual, mapping.FieldAccessRoles)
+		} else {
+			steps = append(steps, step{kind: stepRoles, roles: slices.Clone(rec.AccessRoles)})
+			fields = append(fields, mapping.FieldAccessRoles)
+			isProvider = rec.IsProvider()
+		}
+	}
+	up, moreManual, problems := planUpdate(rec, e.Fields, isProvider, isProvider && !wasProvider)
+	manual = append(manual, moreManual...)
+	if len(problems) > 0 {
+		return nil, nil, manual, problems
+	}
+	if up != nil {
+		steps = append(steps, step{kind: stepUpdate, update: up})
+		fields = append(fields, up.changed...)
+	}
+	return steps, fields, manual, nil
+}
+
 // planUpdate compares a roster record with the values last synced and
 // returns the partial update that carries only what changed, the changes
 // that a person must make in Parchment, and the problems that stop the row.
-//
-// Whether the user is a provider follows the ledger, not the roster: roles
-// cannot be changed through the API, so Parchment still has the old ones.
-func planUpdate(rec mapping.Record, synced map[string]string) (*updatePlan, []string, []mapping.Problem) {
+// isProvider is whether the user holds the provider role once any roles
+// call has gone; gaining means that call made them one, so the update
+// carries every provider field the roster has.
+func planUpdate(rec mapping.Record, synced map[string]string, isProvider, gaining bool) (*updatePlan, []string, []mapping.Problem) {
 	want := rec.Fields()
 	var changed []string
 	for _, f := range mapping.FieldNames() {
-		if f == mapping.FieldExternalUserID {
+		if f == mapping.FieldExternalUserID || f == mapping.FieldAccessRoles {
 			continue
 		}
-		if want[f] == synced[f] {
+		if want[f] == synced[f] && !(gaining && want[f] != "" && slices.Contains(providerDetailFields(), f)) {
 			continue
 		}
 		if f == mapping.FieldEmail && strings.EqualFold(want[f], synced[f]) {
@@ -53,12 +88,12 @@ func planUpdate(rec mapping.Record, synced map[string]string) (*updatePlan, []st
 	if len(changed) == 0 {
 		return nil, nil, nil
 	}
-	isProvider := slices.Contains(strings.Split(synced[mapping.FieldAccessRoles], ","), mapping.RoleProvider)
 
 	var manual, send []string
 	for _, f := range changed {
 		switch {
-		case f == mapping.FieldEmail || f == mapping.FieldAccessRoles:
+		case f == mapping.FieldEmail:
+			// No call changes an email.
 			manual = append(manual, f)
 		case want[f] == "":
 			// The API has no way to clear a value.
@@ -112,6 +147,9 @@ func planUpdate(rec mapping.Record, synced map[string]string) (*updatePlan, []st
 	return up, manual, nil
 }
 
+// maxUpdatePrescriberNumber is the update page's newer limit.
+const maxUpdatePrescriberNumber = 10
+
 // checkUpdate applies the rules of the update page that are stricter than
 // the create page's, so a value Parchment would reject is never sent.
 func checkUpdate(rec mapping.Record, up *updatePlan) []mapping.Problem {
@@ -126,10 +164,10 @@ func checkUpdate(rec mapping.Record, up *updatePlan) []mapping.Problem {
 		})
 	}
 	if pd.ProviderNumber != "" && !mapping.ValidProviderNumberForUpdate(pd.ProviderNumber) {
-		add(mapping.FieldProviderNumber, "Parchment only accepts a changed provider number of exactly 9 letters or digits")
+		add(mapping.FieldProviderNumber, "Parchment only accepts a changed provider number of at most 10 letters or digits")
 	}
-	if pd.PrescriberNumber != "" && len(pd.PrescriberNumber) != 7 {
-		add(mapping.FieldPrescriberNumber, "Parchment only accepts a changed prescriber number of exactly 7 characters")
+	if n := utf8.RuneCountInString(pd.PrescriberNumber); n > maxUpdatePrescriberNumber {
+		add(mapping.FieldPrescriberNumber, "Parchment only accepts a changed prescriber number of at most 10 characters")
 	}
 	if pd.PrescriberType != "" && pd.PrescriberType != "T" && pd.PrescriberNumber == "" {
 		add(mapping.FieldPrescriberNumber, "a prescriber number is required when the prescriber type changes")

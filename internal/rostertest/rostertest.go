@@ -10,21 +10,24 @@ import (
 	"github.com/parchment-sync/parchment-sync/mapping"
 )
 
-// Header is the canonical roster header line.
-const Header = "external_user_id,given_name,family_name,email,date_of_birth,sex,phone,access_roles,title,hpii_number,prescriber_type,prescriber_number,qualifications,provider_number,ahpra_number,hospital_provider_number\n"
+// Header is the canonical roster header line: the Parchment fields, then
+// end_date. A line written for the Parchment fields alone still reads under
+// it, with no end date.
+const Header = "external_user_id,given_name,family_name,email,date_of_birth,sex,phone,access_roles,title,hpii_number,prescriber_type,prescriber_number,qualifications,provider_number,ahpra_number,hospital_provider_number,end_date\n"
 
 // Person is one roster line; fields are exported so tests can edit them.
+// EndDate (YYYY-MM-DD) is empty unless a test sets it.
 type Person struct {
-	ID, Given, Family, Email, Roles, Qualifications, ProviderNumber, HPII string
+	ID, Given, Family, Email, Roles, Qualifications, ProviderNumber, HPII, EndDate string
 }
 
 // Line renders p as a canonical CSV line.
 func (p Person) Line() string {
 	if p.Roles != mapping.RoleProvider {
-		return fmt.Sprintf("%s,%s,%s,%s,,,0412345678,%s,,,,,,,,\n", p.ID, p.Given, p.Family, p.Email, p.Roles)
+		return fmt.Sprintf("%s,%s,%s,%s,,,0412345678,%s,,,,,,,,,%s\n", p.ID, p.Given, p.Family, p.Email, p.Roles, p.EndDate)
 	}
-	return fmt.Sprintf("%s,%s,%s,%s,1970-01-02,F,0412345678,provider,Dr,%s,M,1234567,%s,%s,MED0001234567,\n",
-		p.ID, p.Given, p.Family, p.Email, p.HPII, p.Qualifications, p.ProviderNumber)
+	return fmt.Sprintf("%s,%s,%s,%s,1970-01-02,F,0412345678,provider,Dr,%s,M,1234567,%s,%s,MED0001234567,,%s\n",
+		p.ID, p.Given, p.Family, p.Email, p.HPII, p.Qualifications, p.ProviderNumber, p.EndDate)
 }
 
 // Staff returns n people, every fourth one a provider.

@@ -42,6 +42,8 @@ func Run(t *testing.T, newStore func(t *testing.T) psync.Store) {
 		{"SyncedEntryIsNeverOverwritten", testSyncedEntryIsNeverOverwritten},
 		{"ConcurrentCommits", testConcurrentCommits},
 		{"ConcurrentClaimsOfOneParchmentUser", testConcurrentClaims},
+		{"LifecycleStateRoundTrip", testLifecycleStateRoundTrip},
+		{"HeldRunRoundTrip", testHeldRunRoundTrip},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,7 +3,9 @@ package pgsource
 import (
 	"context"
 	"io"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -170,4 +172,42 @@ func TestConnectionErrorHidesPassword(t *testing.T) {
 	_, err := Read(t.Context(), "postgres://u:s3cret-pw@127.0.0.1:1/db?connect_timeout=2", "SELECT 1", nil)
 	require.Error(t, err)
 	require.NotContains(t, err.Error(), "s3cret-pw")
+}
+
+// A leaving day comes from a date column, or from a timestamp as the day it
+// falls on where this process runs; it is read, not skipped.
+func TestEndDate(t *testing.T) {
+	t.Parallel()
+	ctx, url := setup(t)
+	rows, err := Read(ctx, url, `
+		SELECT payroll_id AS external_user_id, first_name AS given_name, last_name AS family_name, email,
+		       CASE payroll_id WHEN 1002 THEN DATE '2099-01-31' WHEN 1003 THEN DATE '2024-06-30' END AS end_date
+		FROM staff WHERE payroll_id IN (1001, 1002, 1003) ORDER BY payroll_id`, nil)
+	require.NoError(t, err)
+	require.Len(t, rows, 3)
+	today := time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC)
+	for i, want := range []struct {
+		end  string
+		left bool
+	}{{"", false}, {"2099-01-31", false}, {"2024-06-30", true}} {
+		require.True(t, rows[i].Valid(), "%v", rows[i].Problems)
+		require.Equal(t, want.end, rows[i].Record.EndDate)
+		require.Equal(t, want.left, rows[i].Record.LeftBy(today))
+		require.NotContains(t, rows[i].Record.Fields(), mapping.FieldEndDate)
+	}
+
+	m, err := mapping.ParseMapping([]byte(strings.Replace(staffMapping,
+		"skip: { column: left_on, when: not_empty }", "end_date: left_on", 1)), "staff.yaml")
+	require.NoError(t, err)
+	rows, err = Read(ctx, url, "SELECT * FROM staff ORDER BY payroll_id", m)
+	require.NoError(t, err)
+	henry := rows[2]
+	require.False(t, henry.Skipped)
+	for _, p := range henry.Problems {
+		require.NotEqual(t, mapping.FieldEndDate, p.Field, p.Message)
+	}
+	// left_on is 2024-06-30 17:00+10, 07:00 UTC.
+	require.Equal(t, time.Date(2024, 6, 30, 7, 0, 0, 0, time.UTC).Local().Format(time.DateOnly), henry.Record.EndDate)
+	require.True(t, henry.Record.LeftBy(today))
+	require.Empty(t, rows[0].Record.EndDate)
 }

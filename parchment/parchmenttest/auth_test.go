@@ -109,3 +109,42 @@ func TestRejectTokens(t *testing.T) {
 	s.RejectTokens(false)
 	require.Equal(t, http.StatusOK, send(t, s, http.MethodGet, usersPath(org), nil).Status)
 }
+
+func TestTokenGrantsDeleteScopeWhenAllowed(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{})
+	body := map[string]any{"grantType": "client_credentials", "scope": []string{"update:user", "delete:user"}}
+	a := send(t, s, http.MethodPost, "/v1/token", body, tokenHeaders(org)...)
+	require.Equal(t, http.StatusOK, a.Status, "delete:user is a known scope")
+	require.Equal(t, []any{"update:user", "delete:user"}, a.Data["scope"])
+
+	a = send(t, s, http.MethodPost, "/v1/token", map[string]any{"grantType": "client_credentials"}, tokenHeaders(org)...)
+	require.Equal(t, []any{"create:user", "read:user", "read:users", "update:user", "delete:user"}, a.Data["scope"],
+		"no scope asked: everything the organisation allows")
+
+	s.AllowScopes(org, "create:user", "read:users")
+	a = send(t, s, http.MethodPost, "/v1/token", body, tokenHeaders(org)...)
+	require.Equal(t, http.StatusOK, a.Status)
+	require.Equal(t, []any{}, a.Data["scope"], "neither is allowed: none granted")
+}
+
+func TestConfigScopes(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{Scopes: []string{"create:user", "read:user", "read:users"}})
+	a := send(t, s, http.MethodPost, "/v1/token", map[string]any{"grantType": "client_credentials", "scope": parchmenttest.KnownScopes()}, tokenHeaders(org)...)
+	require.Equal(t, []any{"create:user", "read:user", "read:users"}, a.Data["scope"])
+
+	// The static token holds what the organisation allows, too.
+	u, err := s.SeedUser("org_2", parchmenttest.User{Email: "a@example.com", AccessRoles: []string{"admin"}})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusCreated, send(t, s, http.MethodPost, usersPath("org_2"), staff("E", "e@example.com")).Status)
+	a = send(t, s, http.MethodPut, usersPath("org_2")+"/"+u.UserID, `{"full_name":"A B"}`)
+	require.Equal(t, http.StatusForbidden, a.Status)
+	require.Equal(t, "This operation requires the 'update:user' scope", a.Error.Detail)
+
+	s.AllowScopes("org_2", parchmenttest.KnownScopes()...)
+	require.Equal(t, http.StatusOK, send(t, s, http.MethodPut, usersPath("org_2")+"/"+u.UserID, `{"full_name":"A B"}`).Status)
+
+	none := start(t, parchmenttest.Config{Scopes: []string{}})
+	require.Equal(t, http.StatusForbidden, send(t, none, http.MethodGet, usersPath(org), nil).Status, "an empty list allows nothing")
+}

@@ -9,12 +9,14 @@ import (
 	"slices"
 )
 
-// createBody is the create request as the create page documents it.
+// createBody is the create request as the create page documents it. The
+// partner's id travels as partner_user_id; external_user_id is only ever
+// an answer's name for it, so a body's external_user_id is not read.
 type createBody struct {
 	GivenName              string   `json:"given_name"`
 	FamilyName             string   `json:"family_name"`
 	Email                  string   `json:"email"`
-	ExternalUserID         string   `json:"external_user_id"`
+	PartnerUserID          string   `json:"partner_user_id"`
 	DateOfBirth            string   `json:"date_of_birth"`
 	Sex                    string   `json:"sex"`
 	Phone                  string   `json:"phone"`
@@ -52,7 +54,7 @@ func (b createBody) check() []FieldError {
 
 func (b createBody) user() User {
 	return User{
-		ExternalUserID: b.ExternalUserID, Email: b.Email,
+		ExternalUserID: b.PartnerUserID, Email: b.Email,
 		GivenName: b.GivenName, FamilyName: b.FamilyName, FullName: b.GivenName + " " + b.FamilyName,
 		DateOfBirth: b.DateOfBirth, Sex: b.Sex, Phone: b.Phone, AccessRoles: slices.Clone(b.AccessRoles),
 		Title: b.Title, HPIINumber: b.HPIINumber, PrescriberType: b.PrescriberType,
@@ -75,14 +77,15 @@ func (s *Server) createUser(r *http.Request, orgID string) reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.orgLocked(orgID)
-	switch byExternalID, byEmail := o.conflict(b.ExternalUserID, b.Email); {
-	case byExternalID:
-		return failCode(http.StatusConflict, "PARTNER_USER_ID_EXISTS", typeConflict, "Conflict", "Partner user ID already exists")
+	switch byPartnerID, byEmail := o.conflict(b.PartnerUserID, b.Email); {
+	case byPartnerID:
+		// The create page's 409 row; the pages show no code for it.
+		return conflict("", "Partner user ID already exists")
 	case byEmail:
-		return failCode(http.StatusConflict, "USER_ALREADY_EXISTS", typeConflict, "Conflict", "User with this email already exists")
+		return conflict("USER_ALREADY_EXISTS", "User with this email already exists")
 	}
-	answer, partial := s.partials[b.ExternalUserID]
-	delete(s.partials, b.ExternalUserID)
+	answer, partial := s.partials[b.PartnerUserID]
+	delete(s.partials, b.PartnerUserID)
 	nu := b.user()
 	if answer == ProviderCreationFailed {
 		nu = nu.withoutProvider()
@@ -92,13 +95,27 @@ func (s *Server) createUser(r *http.Request, orgID string) reply {
 	if partial {
 		return s.partialAnswer(r, orgID, answer, u)
 	}
-	rep := ok(http.StatusCreated, "User created successfully", "USER_CREATED", map[string]string{
-		"external_user_id":  u.ExternalUserID,
-		"parchment_user_id": u.UserID,
-		"url":               portalURL(r, orgID, u.UserID),
-	})
+	rep := ok(http.StatusCreated, "User created successfully", "USER_CREATED", createdData(r, orgID, u))
 	rep.applied = true
 	return rep
+}
+
+// createdData is a create answer's data; external_user_id is null for a
+// create without a partner user id, as lists answer it.
+func createdData(r *http.Request, orgID string, u User) map[string]any {
+	return map[string]any{
+		"external_user_id":  orNull(u.ExternalUserID),
+		"parchment_user_id": u.UserID,
+		"url":               portalURL(r, orgID, u.UserID),
+	}
+}
+
+// orNull answers an unset string as JSON null.
+func orNull(v string) any {
+	if v == "" {
+		return nil
+	}
+	return v
 }
 
 // portalURL stands in for the link to the user in Parchment's portal.

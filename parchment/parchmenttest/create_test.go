@@ -94,8 +94,33 @@ func TestCreateUserAcceptsDocumentedForms(t *testing.T) {
 	}
 	podiatrist := with(prescriber("POD", "pod@example.com"), map[string]any{"prescriber_type": "T", "prescriber_number": nil})
 	require.Equal(t, http.StatusCreated, send(t, s, http.MethodPost, usersPath(org), podiatrist).Status)
-	noID := with(staff("", "noid@example.com"), map[string]any{"external_user_id": nil, "access_roles": nil})
-	require.Equal(t, http.StatusCreated, send(t, s, http.MethodPost, usersPath(org), noID).Status)
+	noID := with(staff("", "noid@example.com"), map[string]any{"partner_user_id": nil, "access_roles": nil})
+	a := send(t, s, http.MethodPost, usersPath(org), noID)
+	require.Equal(t, http.StatusCreated, a.Status)
+	require.Contains(t, a.Data, "external_user_id")
+	require.Nil(t, a.Data["external_user_id"], "no partner id: null, as lists answer it")
+}
+
+func TestCreateUserIgnoresExternalUserIDInBody(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{})
+	body := with(staff("HRIS#1", "a@example.com"), map[string]any{"external_user_id": "WRONG#1"})
+	a := send(t, s, http.MethodPost, usersPath(org), body)
+	require.Equal(t, http.StatusCreated, a.Status)
+	require.Equal(t, "HRIS#1", a.Data["external_user_id"], "the id is read from partner_user_id")
+	require.Equal(t, "HRIS#1", s.Snapshot(org)[0].ExternalUserID)
+
+	// Only external_user_id: the user has no partner id, so nothing clashes
+	// on it and the next create with that value as a partner id succeeds.
+	onlyExternal := with(staff("", "b@example.com"), map[string]any{"partner_user_id": nil, "external_user_id": "HRIS#2"})
+	a = send(t, s, http.MethodPost, usersPath(org), onlyExternal)
+	require.Equal(t, http.StatusCreated, a.Status)
+	require.Nil(t, a.Data["external_user_id"])
+	require.Empty(t, s.Snapshot(org)[1].ExternalUserID)
+	require.Equal(t, http.StatusCreated, send(t, s, http.MethodPost, usersPath(org), staff("HRIS#2", "c@example.com")).Status)
+	require.Equal(t, http.StatusCreated, send(t, s, http.MethodPost, usersPath(org),
+		with(staff("", "d@example.com"), map[string]any{"partner_user_id": nil, "external_user_id": "HRIS#1"})).Status,
+		"a body's external_user_id never conflicts")
 }
 
 func TestCreateUserConflicts(t *testing.T) {
@@ -105,7 +130,7 @@ func TestCreateUserConflicts(t *testing.T) {
 
 	a := send(t, s, http.MethodPost, usersPath(org), staff("EXT-1", "other@example.com"))
 	require.Equal(t, http.StatusConflict, a.Status)
-	require.Equal(t, "PARTNER_USER_ID_EXISTS", a.Code)
+	require.Empty(t, a.Code, "the pages show no code for a taken partner id")
 	require.Equal(t, "Partner user ID already exists", a.Error.Detail)
 	require.Empty(t, a.Data, "no id in a conflict")
 
@@ -113,7 +138,12 @@ func TestCreateUserConflicts(t *testing.T) {
 	require.Equal(t, http.StatusConflict, a.Status)
 	require.Equal(t, "USER_ALREADY_EXISTS", a.Code)
 	require.Equal(t, "User with this email already exists", a.Error.Detail)
+	require.Equal(t, "https://parchment.health/errors/resource-conflict", a.Error.Type)
 	require.Empty(t, a.Data)
+
+	// Both taken: the partner id is named first, as the create page's 409.
+	a = send(t, s, http.MethodPost, usersPath(org), staff("EXT-1", "rose@example.com"))
+	require.Equal(t, "Partner user ID already exists", a.Error.Detail)
 
 	// Another organisation is separate.
 	require.Equal(t, http.StatusCreated, send(t, s, http.MethodPost, usersPath("org_2"), staff("EXT-1", "rose@example.com")).Status)

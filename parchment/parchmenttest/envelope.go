@@ -9,15 +9,16 @@ import (
 
 // Problem types, as Parchment names them.
 const (
-	typeValidation = "https://parchment.health/errors/validation-error"
-	typeBadRequest = "https://parchment.health/errors/bad-request"
-	typeNotFound   = "https://parchment.health/errors/not-found"
-	typeAuth       = "https://parchment.health/errors/authentication-required"
-	typeScope      = "https://parchment.health/errors/insufficient-scope"
-	typeConflict   = "https://parchment.health/errors/conflict"
-	typeRateLimit  = "https://parchment.health/errors/rate-limit"
-	typeInternal   = "https://parchment.health/errors/internal-error"
-	typeMethod     = "https://parchment.health/errors/method-not-allowed"
+	typeValidation  = "https://parchment.health/errors/validation-error"
+	typeBadRequest  = "https://parchment.health/errors/bad-request"
+	typeNotFound    = "https://parchment.health/errors/not-found"
+	typeAuth        = "https://parchment.health/errors/authentication-required"
+	typeScope       = "https://parchment.health/errors/insufficient-scope"
+	typeConflict    = "https://parchment.health/errors/resource-conflict"
+	typeRateLimit   = "https://parchment.health/errors/rate-limit"
+	typeInternal    = "https://parchment.health/errors/internal-error"
+	typeMethod      = "https://parchment.health/errors/method-not-allowed"
+	typeUnavailable = "https://parchment.health/errors/service-unavailable"
 )
 
 // FieldError is one entry of a 422's error.validation list.
@@ -37,6 +38,7 @@ type envelope struct {
 	Error      *problem `json:"error,omitempty"`
 	Timestamp  string   `json:"timestamp"`
 	RequestID  string   `json:"requestId"`
+	Meta       any      `json:"meta,omitempty"` // only the token answer's sample has it
 }
 
 type problem struct {
@@ -72,6 +74,20 @@ func invalid(problems []FieldError) reply {
 	r := fail(http.StatusUnprocessableEntity, typeValidation, "Validation failed", "There were some problems with your input.")
 	r.env.Error.Validation = problems
 	return r
+}
+
+// conflict is the 409 the examples show for a taken email; the pages show
+// no body for the other conflicts, so they share its type and title.
+func conflict(code, detail string) reply {
+	return failCode(http.StatusConflict, code, typeConflict, "Resource conflict", detail)
+}
+
+// serverFailure is an injected failure of the given status (500 or 503).
+func serverFailure(status int) reply {
+	if status == http.StatusServiceUnavailable {
+		return fail(status, typeUnavailable, "Service Unavailable", "External service temporarily unavailable")
+	}
+	return fail(http.StatusInternalServerError, typeInternal, "Internal Server Error", "An unexpected error occurred")
 }
 
 func badRequest(detail string) reply {

@@ -95,3 +95,16 @@ func TestConcurrentCreates(t *testing.T) {
 	require.Equal(t, 20, c.Creates)
 	require.Equal(t, 40, c.Requests["create"])
 }
+
+func TestFailStatus503(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{FailRate: 1, FailStatus: http.StatusServiceUnavailable})
+	a := send(t, s, http.MethodPost, usersPath(org), staff("E", "e@example.com"))
+	require.Equal(t, http.StatusServiceUnavailable, a.Status)
+	require.Equal(t, "https://parchment.health/errors/service-unavailable", a.Error.Type)
+	require.Equal(t, "External service temporarily unavailable", a.Error.Detail)
+	require.Empty(t, s.Snapshot(org), "nothing changed")
+	require.Equal(t, 1, s.Counters().ServerErrors)
+	require.Equal(t, http.StatusOK, send(t, s, http.MethodPost, "/v1/token",
+		map[string]any{"grantType": "client_credentials"}, tokenHeaders(org)...).Status, "the token exchange never fails")
+}

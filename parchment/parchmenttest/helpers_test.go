@@ -95,6 +95,20 @@ func send(t *testing.T, s *parchmenttest.Server, method, path string, body any, 
 	return a
 }
 
+// sendRaw makes one request (see newRequest) and decodes its body as it
+// is, for answers whose data is not an object.
+func sendRaw(t *testing.T, s *parchmenttest.Server, method, path string, body any, header ...string) (int, map[string]any) {
+	t.Helper()
+	req, err := newRequest(t.Context(), s, method, path, body, header...)
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, resp.Body.Close()) }()
+	var out map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+	return resp.StatusCode, out
+}
+
 // post sends a body without checking the answer, for goroutines and drops.
 func post(ctx context.Context, s *parchmenttest.Server, path string, body any) error {
 	req, err := newRequest(ctx, s, http.MethodPost, path, body)
@@ -111,18 +125,18 @@ func post(ctx context.Context, s *parchmenttest.Server, path string, body any) e
 func usersPath(orgID string) string { return "/v1/organizations/" + orgID + "/users" }
 
 // staff is a valid non-provider create body.
-func staff(externalID, email string) map[string]any {
+func staff(partnerID, email string) map[string]any {
 	return map[string]any{
 		"given_name": "Rose", "family_name": "Tyler", "email": email,
-		"external_user_id": externalID, "access_roles": []string{"receptionist"},
+		"partner_user_id": partnerID, "access_roles": []string{"receptionist"},
 	}
 }
 
 // prescriber is a valid provider create body.
-func prescriber(externalID, email string) map[string]any {
+func prescriber(partnerID, email string) map[string]any {
 	return map[string]any{
 		"given_name": "Darlene", "family_name": "Cameron", "email": email,
-		"external_user_id": externalID, "access_roles": []string{"admin", "provider"},
+		"partner_user_id": partnerID, "access_roles": []string{"admin", "provider"},
 		"date_of_birth": "1969-10-02", "sex": "F", "hpii_number": "8003614900029560",
 		"prescriber_type": "M", "prescriber_number": "1234567", "qualifications": "MBBS",
 		"phone": "0412345678", "provider_number": "123456789", "ahpra_number": "MED0001234567",

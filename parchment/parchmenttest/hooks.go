@@ -4,21 +4,23 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
 // Counters are what the server has seen since it started.
 type Counters struct {
 	// Requests counts every request by kind: token, validate, create,
-	// list, get, update, disable, enable, other.
+	// list, get, update, roles, disable, enable, other.
 	Requests     map[string]int
 	RateLimited  int // answered 429
-	ServerErrors int // injected 500s
+	ServerErrors int // injected failures (FailStatus)
 	Drops        int // connections closed after a change
 	Unauthorized int // answered 401
 	Forbidden    int // answered 403
 	Creates      int // users created through the API
 	Updates      int // updates applied
+	RoleUpdates  int // roles calls applied
 }
 
 // Counters returns a copy of the counters.
@@ -43,19 +45,38 @@ func (s *Server) Snapshot(orgID string) []User {
 }
 
 // SeedUser stores u directly, without validation, as if someone had made
-// it before the sync ran. An empty UserID gets a new one. It fails when
-// the id, partner user id or email is taken.
+// it in Parchment's portal before the sync ran: no partner user id is
+// needed, any roles (owner, member, …) and Disabled are kept as given. An
+// empty UserID gets a new one; an empty FullName is the given and family
+// names joined. It fails when the id, partner user id or email is taken.
 func (s *Server) SeedUser(orgID string, u User) (User, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	o := s.orgLocked(orgID)
-	if _, taken := o.users[u.UserID]; taken {
-		return User{}, errors.New("parchmenttest: user id " + u.UserID + " is taken")
+	return s.seedLocked(s.orgLocked(orgID), u)
+}
+
+func (s *Server) seedLocked(o *org, u User) (User, error) {
+	if err := o.seedable(u); err != nil {
+		return User{}, err
 	}
-	if byExternalID, byEmail := o.conflict(u.ExternalUserID, u.Email); byExternalID || byEmail {
-		return User{}, errors.New("parchmenttest: partner user id or email is taken")
+	if u.FullName == "" {
+		u.FullName = strings.TrimSpace(u.GivenName + " " + u.FamilyName)
 	}
 	return s.addLocked(o, u), nil
+}
+
+// seedable says why u cannot join o, if it cannot.
+func (o *org) seedable(u User) error {
+	if _, taken := o.users[u.UserID]; u.UserID != "" && taken {
+		return errors.New("parchmenttest: user id " + u.UserID + " is taken")
+	}
+	switch byPartnerID, byEmail := o.conflict(u.ExternalUserID, u.Email); {
+	case byPartnerID:
+		return errors.New("parchmenttest: partner user id " + u.ExternalUserID + " is taken")
+	case byEmail:
+		return errors.New("parchmenttest: email " + u.Email + " is taken")
+	}
+	return nil
 }
 
 // UpdateLog returns every update request received so far, in order, with
@@ -88,8 +109,9 @@ func (s *Server) ExpireTokens() {
 	}
 }
 
-// AllowScopes sets the scopes the organisation's future tokens may carry;
-// a token exchange asking for others gets only these.
+// AllowScopes sets the scopes the organisation's future tokens (and the
+// static Config.Token) may carry, overriding Config.Scopes for it; a token
+// exchange asking for others gets only these.
 func (s *Server) AllowScopes(orgID string, scopes ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

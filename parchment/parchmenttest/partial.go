@@ -17,20 +17,16 @@ const (
 	DemographicConflict CreateAnswer = "DEMOGRAPHIC_CONFLICT"
 )
 
-// AnswerCreateWith makes the next create of externalUserID end in answer
-// instead of a clean 201.
-func (s *Server) AnswerCreateWith(externalUserID string, answer CreateAnswer) {
+// AnswerCreateWith makes the next create whose partner_user_id is
+// partnerUserID end in answer instead of a clean 201.
+func (s *Server) AnswerCreateWith(partnerUserID string, answer CreateAnswer) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.partials[externalUserID] = answer
+	s.partials[partnerUserID] = answer
 }
 
 func (s *Server) partialAnswer(r *http.Request, orgID string, answer CreateAnswer, u User) reply {
-	data := map[string]string{
-		"external_user_id":  u.ExternalUserID,
-		"parchment_user_id": u.UserID,
-		"url":               portalURL(r, orgID, u.UserID),
-	}
+	data := createdData(r, orgID, u)
 	var rep reply
 	if answer == DemographicConflict {
 		rep = ok(http.StatusAccepted, "User creation accepted (demographic conflicts found)", "", data)

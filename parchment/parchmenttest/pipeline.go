@@ -54,12 +54,12 @@ func (s *Server) admit(r *http.Request, ep endpoint, orgID string) (reply, bool)
 	if ep.kind == kindToken {
 		return reply{}, true
 	}
-	if rep, ok := s.authorize(r, orgID, ep.scope); !ok {
+	if rep, ok := s.authorize(r, orgID, ep); !ok {
 		return rep, false
 	}
 	if s.chance(s.cfg.FailRate) {
 		s.count(func(c *Counters) { c.ServerErrors++ })
-		return fail(http.StatusInternalServerError, typeInternal, "Internal Server Error", "An unexpected error occurred"), false
+		return serverFailure(s.cfg.FailStatus), false
 	}
 	return reply{}, true
 }

@@ -1,9 +1,13 @@
 package parchmenttest
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // defaultPageSize answers a list without a limit.
@@ -15,7 +19,8 @@ func (s *Server) validate(_ *http.Request, orgID string) reply {
 	return ok(http.StatusOK, "Organization validated", "", map[string]any{"validated": true, "organization_id": orgID})
 }
 
-// getUser serves GET .../users/{user}.
+// getUser serves GET .../users/{user} in Config.GetShape. Neither shape
+// says whether the user is disabled: the pages show no such field.
 func (s *Server) getUser(r *http.Request, orgID string) reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -23,36 +28,75 @@ func (s *Server) getUser(r *http.Request, orgID string) reply {
 	if !found {
 		return notFound("User not found")
 	}
-	data := map[string]any{"details": details(u), "provider_details": nil}
+	if s.cfg.GetShape == GetOlder {
+		return ok(http.StatusOK, "User retrieved successfully", "", map[string]any{
+			"user_id": u.UserID, "external_user_id": orNull(u.ExternalUserID), "email": u.Email,
+			"full_name": u.FullName, "access_roles": rolesOf(u), "title": orNull(u.Title),
+		})
+	}
+	data := map[string]any{
+		"user_id": u.UserID, "email": u.Email, "external_user_id": orNull(u.ExternalUserID),
+		"full_name": u.FullName, "access_roles": rolesOf(u),
+		"details": map[string]any{
+			"given_name": u.GivenName, "family_name": u.FamilyName, "title": orNull(u.Title),
+			"date_of_birth": isoDate(u.DateOfBirth), "sex": orNull(u.Sex),
+		},
+	}
 	if u.IsProvider() {
-		data["provider_details"] = map[string]string{
-			"given_name": u.GivenName, "family_name": u.FamilyName, "date_of_birth": u.DateOfBirth,
-			"sex": u.Sex, "hpii_number": u.HPIINumber, "phone": u.Phone, "title": u.Title,
-			"prescriber_type": u.PrescriberType, "prescriber_number": u.PrescriberNumber,
-			"qualifications": u.Qualifications, "provider_number": u.ProviderNumber,
-			"ahpra_number": u.AHPRANumber, "hospital_provider_number": u.HospitalProviderNumber,
-			"erx_entity_id": u.ERXEntityID,
-		}
+		data["provider_details"] = providerDetails(u)
 	}
-	return ok(http.StatusOK, "User retrieved successfully", "", data)
+	return ok(http.StatusOK, "User details retrieved successfully", "", data)
 }
 
-func details(u *User) map[string]any {
-	status := "active"
-	if u.Disabled {
-		status = "disabled"
+func providerDetails(u *User) map[string]any {
+	p := map[string]any{
+		"given_name": u.GivenName, "family_name": u.FamilyName, "date_of_birth": isoDate(u.DateOfBirth),
+		"sex": orNull(u.Sex), "hpii_number": orNull(u.HPIINumber), "phone": orNull(u.Phone),
+		"title": orNull(u.Title), "prescriber_type": orNull(u.PrescriberType),
+		"prescriber_number": orNull(u.PrescriberNumber), "qualifications": orNull(u.Qualifications),
+		"provider_number": orNull(u.ProviderNumber), "ahpra_number": orNull(u.AHPRANumber),
+		"hospital_provider_number": orNull(u.HospitalProviderNumber), "erx_entity_id": orNull(u.ERXEntityID),
 	}
-	return map[string]any{
-		"user_id": u.UserID, "external_user_id": u.ExternalUserID, "email": u.Email,
-		"full_name": u.FullName, "given_name": u.GivenName, "family_name": u.FamilyName,
-		"phone": u.Phone, "access_roles": slices.Clone(u.AccessRoles), "status": status,
+	if u.AustralianAddress != nil {
+		p["australian_address"] = *u.AustralianAddress
 	}
+	return p
 }
 
-// listUsers serves GET .../users?limit=1..100&lastKey=K in creation order;
-// lastKey is the last user id of the previous page and is left out of the
-// last page.
+// isoDate answers a stored YYYY-MM-DD date of birth as the newer get page
+// does, a full timestamp at UTC midnight; anything else as stored.
+func isoDate(v string) any {
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return orNull(v)
+	}
+	return d.Format("2006-01-02T15:04:05.000Z")
+}
+
+// listUsers serves GET .../users in Config.ListShape.
 func (s *Server) listUsers(r *http.Request, orgID string) reply {
+	if s.cfg.ListShape == ListBare {
+		return s.listBare(orgID)
+	}
+	return s.listPaged(r, orgID)
+}
+
+// listBare answers every user as {user_id, email} in a bare data array:
+// that version has no pagination, so limit and lastKey are not read.
+func (s *Server) listBare(orgID string) reply {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.orgLocked(orgID)
+	users := make([]map[string]any, 0, len(o.order))
+	for _, id := range o.order {
+		users = append(users, map[string]any{"user_id": id, "email": o.users[id].Email})
+	}
+	return ok(http.StatusOK, fmt.Sprintf("Retrieved %d users successfully", len(users)), "", users)
+}
+
+// listPaged serves ?limit=1..100&lastKey=K in creation order. lastKey is
+// opaque, like the example's, and left out of the last page.
+func (s *Server) listPaged(r *http.Request, orgID string) reply {
 	q := r.URL.Query()
 	limit := defaultPageSize
 	if v := q.Get("limit"); v != "" {
@@ -69,7 +113,7 @@ func (s *Server) listUsers(r *http.Request, orgID string) reply {
 	o := s.orgLocked(orgID)
 	start := 0
 	if key := q.Get("lastKey"); key != "" {
-		i := slices.Index(o.order, key)
+		i := slices.Index(o.order, userIDOfKey(key))
 		if i < 0 {
 			return badRequest("Invalid lastKey")
 		}
@@ -78,11 +122,37 @@ func (s *Server) listUsers(r *http.Request, orgID string) reply {
 	end := min(start+limit, len(o.order))
 	users := make([]map[string]any, 0, end-start)
 	for _, id := range o.order[start:end] {
-		users = append(users, details(o.users[id]))
+		u := o.users[id]
+		users = append(users, map[string]any{
+			"user_id": u.UserID, "external_user_id": orNull(u.ExternalUserID),
+			"full_name": u.FullName, "access_roles": rolesOf(u),
+		})
 	}
 	pagination := map[string]any{"total": len(o.order), "limit": limit}
 	if end < len(o.order) {
-		pagination["lastKey"] = o.order[end-1]
+		pagination["lastKey"] = keyOf(o.order[end-1])
 	}
 	return ok(http.StatusOK, "Users retrieved successfully", "", map[string]any{"users": users, "pagination": pagination})
+}
+
+// keyOf encodes a page's last user id the way the example's lastKey
+// reads: base64 of {"user_id":…}, so clients treat it as opaque.
+func keyOf(userID string) string {
+	raw, _ := json.Marshal(map[string]string{"user_id": userID})
+	return base64.RawURLEncoding.EncodeToString(raw)
+}
+
+// userIDOfKey undoes keyOf; a key it did not make names no user.
+func userIDOfKey(key string) string {
+	raw, err := base64.RawURLEncoding.DecodeString(key)
+	if err != nil {
+		return ""
+	}
+	var k struct {
+		UserID string `json:"user_id"`
+	}
+	if json.Unmarshal(raw, &k) != nil {
+		return ""
+	}
+	return k.UserID
 }

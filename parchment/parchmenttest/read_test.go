@@ -1,6 +1,7 @@
 package parchmenttest_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -38,7 +39,7 @@ func TestListUsersPages(t *testing.T) {
 		for _, u := range a.Data["users"].([]any) {
 			m := u.(map[string]any)
 			require.NotEmpty(t, m["user_id"])
-			require.NotEmpty(t, m["email"])
+			require.NotContains(t, m, "email", "the paged version lists no email")
 			got = append(got, m["external_user_id"].(string))
 		}
 		p := a.Data["pagination"].(map[string]any)
@@ -66,20 +67,98 @@ func TestListUsersRejectsBadQueries(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, send(t, s, http.MethodGet, usersPath(org)+"?lastKey=nope", nil).Status)
 }
 
+func TestListUsersPagedFields(t *testing.T) {
+	t.Parallel()
+	s, id, staffID := seeded(t)
+	_, err := s.SeedUser(org, parchmenttest.User{Email: "portal@example.com", GivenName: "Pat", FamilyName: "Lee"})
+	require.NoError(t, err)
+	a := send(t, s, http.MethodGet, usersPath(org), nil)
+	require.Equal(t, "Users retrieved successfully", a.Message)
+	users := a.Data["users"].([]any)
+	require.Equal(t, []any{
+		map[string]any{"user_id": id, "external_user_id": "P1", "full_name": "Darlene Cameron", "access_roles": []any{"provider"}},
+		map[string]any{"user_id": staffID, "external_user_id": "R1", "full_name": "", "access_roles": []any{"receptionist"}},
+		map[string]any{"user_id": s.Snapshot(org)[2].UserID, "external_user_id": nil, "full_name": "Pat Lee", "access_roles": []any{}},
+	}, users)
+	require.Equal(t, map[string]any{"total": 3.0, "limit": 20.0}, a.Data["pagination"], "no lastKey on the last page")
+}
+
+func TestListUsersLastKeyIsOpaque(t *testing.T) {
+	t.Parallel()
+	s, id, _ := seeded(t)
+	a := send(t, s, http.MethodGet, usersPath(org)+"?limit=1", nil)
+	key := a.Data["pagination"].(map[string]any)["lastKey"].(string)
+	require.NotEqual(t, id, key)
+	raw, err := base64.RawURLEncoding.DecodeString(key)
+	require.NoError(t, err)
+	require.JSONEq(t, `{"user_id":"`+id+`"}`, string(raw), "read as the example's key reads")
+	require.Equal(t, http.StatusBadRequest, send(t, s, http.MethodGet, usersPath(org)+"?lastKey="+id, nil).Status, "a raw user id is no key")
+}
+
+func TestListUsersBare(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{ListShape: parchmenttest.ListBare})
+	status, body := sendRaw(t, s, http.MethodGet, usersPath(org), nil)
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, "Retrieved 0 users successfully", body["message"])
+	require.Equal(t, []any{}, body["data"], "an empty array, not null")
+	require.NotContains(t, body, "pagination")
+
+	for i := range 25 {
+		_, err := s.SeedUser(org, parchmenttest.User{ExternalUserID: fmt.Sprint("E", i), Email: fmt.Sprintf("u%d@example.com", i)})
+		require.NoError(t, err)
+	}
+	// No pagination: limit and lastKey are not read, every user comes.
+	status, body = sendRaw(t, s, http.MethodGet, usersPath(org)+"?limit=10&lastKey=whatever", nil)
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, "Retrieved 25 users successfully", body["message"])
+	data := body["data"].([]any)
+	require.Len(t, data, 25)
+	first := s.Snapshot(org)[0]
+	require.Equal(t, map[string]any{"user_id": first.UserID, "email": "u0@example.com"}, data[0])
+}
+
 func TestGetUser(t *testing.T) {
 	t.Parallel()
 	s, id, staffID := seeded(t)
 	a := send(t, s, http.MethodGet, usersPath(org)+"/"+id, nil)
 	require.Equal(t, http.StatusOK, a.Status)
+	require.Equal(t, "User details retrieved successfully", a.Message)
+	require.Equal(t, id, a.Data["user_id"])
+	require.Equal(t, "P1", a.Data["external_user_id"])
+	require.Equal(t, "p@example.com", a.Data["email"])
+	require.Equal(t, []any{"provider"}, a.Data["access_roles"])
+	require.NotContains(t, a.Data, "status", "no field says whether a user is disabled")
 	details := a.Data["details"].(map[string]any)
-	require.Equal(t, id, details["user_id"])
-	require.Equal(t, "P1", details["external_user_id"])
-	require.Equal(t, "active", details["status"])
-	require.Equal(t, "1234567", a.Data["provider_details"].(map[string]any)["prescriber_number"])
+	require.Equal(t, "Darlene", details["given_name"])
+	require.Equal(t, "1969-10-02T00:00:00.000Z", details["date_of_birth"], "a full ISO timestamp")
+	require.Nil(t, details["title"])
+	provider := a.Data["provider_details"].(map[string]any)
+	require.Equal(t, "1234567", provider["prescriber_number"])
+	require.Equal(t, "1969-10-02T00:00:00.000Z", provider["date_of_birth"])
+	require.NotContains(t, provider, "australian_address", "only when the user has one")
 
 	a = send(t, s, http.MethodGet, usersPath(org)+"/"+staffID, nil)
-	require.Nil(t, a.Data["provider_details"])
+	require.NotContains(t, a.Data, "provider_details", "only providers have provider details")
+	require.Contains(t, a.Data, "details")
+	require.Nil(t, a.Data["details"].(map[string]any)["date_of_birth"])
 	require.Equal(t, http.StatusNotFound, send(t, s, http.MethodGet, usersPath(org)+"/usr_nobody", nil).Status)
+}
+
+func TestGetUserOlderShape(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{GetShape: parchmenttest.GetOlder})
+	u, err := s.SeedUser(org, parchmenttest.User{
+		ExternalUserID: "P1", Email: "p@example.com", GivenName: "Darlene", FamilyName: "Cameron",
+		AccessRoles: []string{"provider"}, Title: "Dr", DateOfBirth: "1969-10-02", PrescriberNumber: "1234567",
+	})
+	require.NoError(t, err)
+	a := send(t, s, http.MethodGet, usersPath(org)+"/"+u.UserID, nil)
+	require.Equal(t, "User retrieved successfully", a.Message)
+	require.Equal(t, map[string]any{
+		"user_id": u.UserID, "external_user_id": "P1", "email": "p@example.com",
+		"full_name": "Darlene Cameron", "access_roles": []any{"provider"}, "title": "Dr",
+	}, a.Data, "no details or provider_details, even for a provider")
 }
 
 func TestEscapedUserID(t *testing.T) {
@@ -89,20 +168,7 @@ func TestEscapedUserID(t *testing.T) {
 	require.NoError(t, err)
 	a := send(t, s, http.MethodGet, usersPath(org)+"/"+url.PathEscape("usr/odd id"), nil)
 	require.Equal(t, http.StatusOK, a.Status)
-	require.Equal(t, "usr/odd id", a.Data["details"].(map[string]any)["user_id"])
-}
-
-func TestDisableEnable(t *testing.T) {
-	t.Parallel()
-	s, id, _ := seeded(t)
-	path := usersPath(org) + "/" + id
-	require.Equal(t, "User disabled successfully", send(t, s, http.MethodPut, path+"/disable", nil).Message)
-	require.Equal(t, "User is already disabled", send(t, s, http.MethodPut, path+"/disable", nil).Message)
-	require.True(t, s.Snapshot(org)[0].Disabled)
-	require.Equal(t, "disabled", send(t, s, http.MethodGet, path, nil).Data["details"].(map[string]any)["status"])
-	require.Equal(t, "User enabled successfully", send(t, s, http.MethodPut, path+"/enable", nil).Message)
-	require.Equal(t, "User is already enabled", send(t, s, http.MethodPut, path+"/enable", nil).Message)
-	require.Equal(t, http.StatusNotFound, send(t, s, http.MethodPut, usersPath(org)+"/usr_x/enable", nil).Status)
+	require.Equal(t, "usr/odd id", a.Data["user_id"])
 }
 
 func TestUnknownRouteAndMethod(t *testing.T) {

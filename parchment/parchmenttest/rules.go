@@ -22,6 +22,14 @@ func sexes() []string           { return []string{"M", "F", "I", "N"} }
 func prescriberTypes() []string { return []string{"M", "E", "U", "F", "D", "V", "T", "C"} }
 func accessRoles() []string     { return []string{"admin", "provider", "receptionist", "rx_reader"} }
 
+// heldOnlyRoles exist in Parchment but no call may give them:
+// rx_queue_manager is "coming soon"; owner, support and member never
+// (member is what disabling leaves).
+func heldOnlyRoles() []string { return []string{"owner", "support", "member", "rx_queue_manager"} }
+
+// memberRole is all a disabled user keeps.
+const memberRole = "member"
+
 // podiatrist is the prescriber type without a prescriber number.
 const podiatrist = "T"
 

@@ -33,22 +33,33 @@ type Server struct {
 	rejectTokens  bool
 	counters      Counters
 	updates       []UpdateRequest
-	// partials maps an external_user_id to the partial success its next
+	// partials maps a partner_user_id to the partial success its next
 	// create answers with (see AnswerCreateWith).
 	partials map[string]CreateAnswer
+	// roleConflicts holds the users whose next roles call answers 409
+	// (see AnswerRolesWithConflict).
+	roleConflicts map[userKey]bool
 }
 
-// New returns a Server with no users.
+// userKey names one user of one organisation.
+type userKey struct{ org, user string }
+
+// New returns a Server with no users. It panics when cfg.Validate fails:
+// a test's configuration is a programming error, not a runtime one.
 func New(cfg Config) *Server {
+	if err := cfg.Validate(); err != nil {
+		panic("parchmenttest: " + err.Error())
+	}
 	cfg = cfg.withDefaults()
 	s := &Server{
-		cfg:      cfg,
-		log:      cfg.Logger,
-		mux:      http.NewServeMux(),
-		rng:      rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5eed)),
-		orgs:     map[string]*org{},
-		tokens:   map[string]issuedToken{},
-		partials: map[string]CreateAnswer{},
+		cfg:           cfg,
+		log:           cfg.Logger,
+		mux:           http.NewServeMux(),
+		rng:           rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x5eed)),
+		orgs:          map[string]*org{},
+		tokens:        map[string]issuedToken{},
+		partials:      map[string]CreateAnswer{},
+		roleConflicts: map[userKey]bool{},
 	}
 	s.counters.Requests = map[string]int{}
 	s.routes()
@@ -75,6 +86,7 @@ const (
 	kindList     = "list"
 	kindGet      = "get"
 	kindUpdate   = "update"
+	kindRoles    = "roles"
 	kindDisable  = "disable"
 	kindEnable   = "enable"
 	kindOther    = "other"
@@ -86,6 +98,10 @@ type endpoint struct {
 	scope    string // required of the token; empty: any valid token
 	mutating bool   // a successful answer may be dropped
 	handle   func(r *http.Request, orgID string) reply
+	// refusalNames is the scope a 403 for a missing scope names, when it
+	// differs from scope: the disable page requires update:user but its
+	// 403 row names delete:user.
+	refusalNames string
 }
 
 func (s *Server) routes() {
@@ -100,7 +116,8 @@ func (s *Server) routes() {
 		{"GET", users, endpoint{kind: kindList, scope: scopeReadUsers, handle: s.listUsers}},
 		{"GET", users + "/{user}", endpoint{kind: kindGet, scope: scopeReadUser, handle: s.getUser}},
 		{"PUT", users + "/{user}", endpoint{kind: kindUpdate, scope: scopeUpdateUser, mutating: true, handle: s.updateUser}},
-		{"PUT", users + "/{user}/disable", endpoint{kind: kindDisable, scope: scopeUpdateUser, mutating: true, handle: s.setDisabled(true)}},
+		{"PUT", users + "/{user}/roles", endpoint{kind: kindRoles, scope: scopeUpdateUser, mutating: true, handle: s.updateRoles}},
+		{"PUT", users + "/{user}/disable", endpoint{kind: kindDisable, scope: scopeUpdateUser, refusalNames: scopeDeleteUser, mutating: true, handle: s.setDisabled(true)}},
 		{"PUT", users + "/{user}/enable", endpoint{kind: kindEnable, scope: scopeUpdateUser, mutating: true, handle: s.setDisabled(false)}},
 	}
 	paths := map[string]bool{}

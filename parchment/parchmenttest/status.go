@@ -6,6 +6,10 @@ import (
 )
 
 // setDisabled serves PUT .../disable and .../enable, both idempotent.
+// Disabling ends sign-in and downgrades the user's roles to member;
+// enabling restores sign-in only, so the roles stay member until a roles
+// call re-sends them. An answer already given ("User is already …")
+// changes nothing.
 func (s *Server) setDisabled(disabled bool) func(*http.Request, string) reply {
 	word := "enabled"
 	if disabled {
@@ -22,6 +26,9 @@ func (s *Server) setDisabled(disabled bool) func(*http.Request, string) reply {
 			return ok(http.StatusOK, "User is already "+word, "", map[string]string{"user_id": u.UserID})
 		}
 		u.Disabled = disabled
+		if disabled {
+			u.AccessRoles = []string{memberRole}
+		}
 		u.UpdatedAt = time.Now().UTC()
 		rep := ok(http.StatusOK, "User "+word+" successfully", "", map[string]string{"user_id": u.UserID})
 		rep.applied = true

@@ -10,7 +10,9 @@ import (
 
 // User is everything the server stores about one user.
 type User struct {
-	UserID                 string
+	UserID string
+	// ExternalUserID is the partner_user_id the user was created with,
+	// answered as external_user_id; empty for a user made in the portal.
 	ExternalUserID         string
 	Email                  string
 	GivenName              string
@@ -29,9 +31,22 @@ type User struct {
 	AHPRANumber            string
 	HospitalProviderNumber string
 	ERXEntityID            string
-	Disabled               bool
-	CreatedAt              time.Time
-	UpdatedAt              time.Time
+	// AustralianAddress is answered in provider_details when set; no
+	// call the pages publish sets it, so only seeding does.
+	AustralianAddress *Address
+	// Disabled users cannot sign in; no answer shows it.
+	Disabled  bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Address is a provider's australian_address, as the get page shows it.
+type Address struct {
+	StreetNumber string `json:"street_number"`
+	StreetName   string `json:"street_name"`
+	Suburb       string `json:"suburb"`
+	State        string `json:"state"`
+	Postcode     string `json:"postcode"`
 }
 
 // IsProvider reports whether the user holds the provider role.
@@ -39,15 +54,25 @@ func (u User) IsProvider() bool { return slices.Contains(u.AccessRoles, "provide
 
 func (u User) clone() User {
 	u.AccessRoles = slices.Clone(u.AccessRoles)
+	if u.AustralianAddress != nil {
+		a := *u.AustralianAddress
+		u.AustralianAddress = &a
+	}
 	return u
 }
 
 // org is one organisation's state.
 type org struct {
-	users   map[string]*User // by user id
-	order   []string         // user ids in creation order, for listing
-	limiter *rate.Limiter    // nil when unlimited
-	scopes  []string         // scopes its tokens may carry
+	users map[string]*User // by user id
+	order []string         // user ids in creation order, for listing
+	// byPartnerID and byEmail index users by partner user id and by
+	// lower-cased email, so conflicts cost no scan; users are never
+	// deleted and neither value changes after a create, so adding is all
+	// that keeps them in step.
+	byPartnerID map[string]string
+	byEmail     map[string]string
+	limiter     *rate.Limiter // nil when unlimited
+	scopes      []string      // scopes its tokens may carry
 }
 
 // org returns the organisation, provisioning it on first use.
@@ -60,7 +85,10 @@ func (s *Server) org(id string) *org {
 func (s *Server) orgLocked(id string) *org {
 	o, found := s.orgs[id]
 	if !found {
-		o = &org{users: map[string]*User{}, scopes: allScopes()}
+		o = &org{
+			users: map[string]*User{}, byPartnerID: map[string]string{}, byEmail: map[string]string{},
+			scopes: slices.Clone(s.cfg.Scopes),
+		}
 		if s.cfg.Rate > 0 {
 			o.limiter = rate.NewLimiter(rate.Limit(s.cfg.Rate), s.cfg.Burst)
 		}
@@ -69,18 +97,19 @@ func (s *Server) orgLocked(id string) *org {
 	return o
 }
 
-// conflict names the stored user a new one would clash with: by partner
-// user id first, then by email, ignoring case.
-func (o *org) conflict(externalUserID, email string) (byExternalID, byEmail bool) {
-	for _, u := range o.users {
-		if externalUserID != "" && u.ExternalUserID == externalUserID {
-			return true, false
-		}
+// emailKey is how emails are compared: ignoring case, as Parchment
+// matches existing users by email.
+func emailKey(email string) string { return strings.ToLower(email) }
+
+// conflict says what a new user would clash with: its partner user id
+// first (the create page's own 409), then its email. Empty values clash
+// with nothing: portal users have no partner id.
+func (o *org) conflict(partnerID, email string) (byPartnerID, byEmail bool) {
+	if _, taken := o.byPartnerID[partnerID]; partnerID != "" && taken {
+		return true, false
 	}
-	for _, u := range o.users {
-		if strings.EqualFold(u.Email, email) {
-			return false, true
-		}
+	if _, taken := o.byEmail[emailKey(email)]; email != "" && taken {
+		return false, true
 	}
 	return false, false
 }
@@ -98,5 +127,11 @@ func (s *Server) addLocked(o *org, u User) User {
 	stored := u.clone()
 	o.users[u.UserID] = &stored
 	o.order = append(o.order, u.UserID)
-	return u
+	if u.ExternalUserID != "" {
+		o.byPartnerID[u.ExternalUserID] = u.UserID
+	}
+	if u.Email != "" {
+		o.byEmail[emailKey(u.Email)] = u.UserID
+	}
+	return u.clone()
 }

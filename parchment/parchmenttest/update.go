@@ -34,9 +34,9 @@ type providerBody struct {
 // dependencyMessage is the update page's own wording.
 const dependencyMessage = "When providing provider_details with prescriber_type, qualifications and prescriber_number (if not podiatrist) are required"
 
-// check applies the update page's rules, which differ from the create
-// page's: prescriber numbers have exactly 7 characters, provider numbers
-// exactly 9 letters or digits.
+// check applies the newer update page's rules: prescriber numbers have
+// 1-10 characters (the first version said exactly 7), provider numbers
+// 1-10 letters or digits (it said exactly 9), tighter than create's 1-15.
 func (b updateBody) check(u *User) []FieldError {
 	var c checks
 	c.optional("full_name", b.FullName, c.lengthOf(1, 255))
@@ -55,10 +55,10 @@ func (b updateBody) check(u *User) []FieldError {
 	c.optional("hpii_number", p.HPIINumber, c.hpii)
 	c.optional("phone", p.Phone, c.phone)
 	c.optional("prescriber_type", p.PrescriberType, c.among(prescriberTypes()))
-	c.optional("prescriber_number", p.PrescriberNumber, c.lengthOf(7, 7))
+	c.optional("prescriber_number", p.PrescriberNumber, c.lengthOf(1, 10))
 	c.optional("provider_number", p.ProviderNumber, func(field, v string) {
-		if len(v) != 9 || !alphanumeric.MatchString(v) {
-			c.add(field, "Must be exactly 9 alphanumeric characters")
+		if len(v) < 1 || len(v) > 10 || !alphanumeric.MatchString(v) {
+			c.add(field, "Must be 1-10 letters or digits")
 		}
 	})
 	if p.PrescriberType != nil &&

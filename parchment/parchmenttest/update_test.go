@@ -17,7 +17,7 @@ func seeded(t *testing.T) (s *parchmenttest.Server, providerID, staffID string) 
 	p, err := s.SeedUser(org, parchmenttest.User{
 		ExternalUserID: "P1", Email: "p@example.com", GivenName: "Darlene", FamilyName: "Cameron",
 		FullName: "Darlene Cameron", AccessRoles: []string{"provider"}, PrescriberType: "M",
-		PrescriberNumber: "1234567", Qualifications: "MBBS",
+		PrescriberNumber: "1234567", Qualifications: "MBBS", DateOfBirth: "1969-10-02",
 	})
 	require.NoError(t, err)
 	r, err := s.SeedUser(org, parchmenttest.User{ExternalUserID: "R1", Email: "r@example.com", AccessRoles: []string{"receptionist"}})
@@ -29,13 +29,14 @@ func TestUpdateUserPartial(t *testing.T) {
 	t.Parallel()
 	s, id, _ := seeded(t)
 	body := `{"full_name":"Darlene Scott","email":"new@example.com","access_roles":["admin"],` +
-		`"provider_details":{"family_name":"Scott","provider_number":"2426621B"}}`
+		`"provider_details":{"family_name":"Scott","provider_number":"2426621BXYZ"}}`
 	a := send(t, s, http.MethodPut, usersPath(org)+"/"+id, body)
-	require.Equal(t, http.StatusUnprocessableEntity, a.Status, "provider number must have 9 characters")
+	require.Equal(t, http.StatusUnprocessableEntity, a.Status, "provider number has at most 10 characters")
 	require.Equal(t, []string{"provider_number"}, a.fields())
 
+	// A Medicare provider number has 8 characters: the newer page takes it.
 	body = `{"full_name":"Darlene Scott","email":"new@example.com","access_roles":["admin"],` +
-		`"provider_details":{"family_name":"Scott","provider_number":"2426621BX"}}`
+		`"provider_details":{"family_name":"Scott","provider_number":"2426621B"}}`
 	a = send(t, s, http.MethodPut, usersPath(org)+"/"+id, body)
 	require.Equal(t, http.StatusOK, a.Status)
 	require.Equal(t, "User updated successfully", a.Message)
@@ -46,7 +47,7 @@ func TestUpdateUserPartial(t *testing.T) {
 	require.Equal(t, "Scott", u.FamilyName)
 	require.Equal(t, "Darlene", u.GivenName, "fields not sent are kept")
 	require.Equal(t, "1234567", u.PrescriberNumber)
-	require.Equal(t, "2426621BX", u.ProviderNumber)
+	require.Equal(t, "2426621B", u.ProviderNumber)
 	require.Equal(t, "p@example.com", u.Email, "email is ignored")
 	require.Equal(t, []string{"provider"}, u.AccessRoles, "access roles are ignored")
 
@@ -70,9 +71,12 @@ func TestUpdateUserValidation(t *testing.T) {
 		fields []string
 	}{
 		{"empty full name", id, `{"full_name":""}`, []string{"full_name"}},
-		{"prescriber number of 6", id, `{"provider_details":{"prescriber_number":"123456"}}`, []string{"prescriber_number"}},
-		{"prescriber number of 8", id, `{"provider_details":{"prescriber_number":"12345678"}}`, []string{"prescriber_number"}},
+		{"empty prescriber number", id, `{"provider_details":{"prescriber_number":""}}`, []string{"prescriber_number"}},
+		{"prescriber number of 11", id, `{"provider_details":{"prescriber_number":"12345678901"}}`, []string{"prescriber_number"}},
 		{"provider number not alphanumeric", id, `{"provider_details":{"provider_number":"2426-621B"}}`, []string{"provider_number"}},
+		{"empty provider number", id, `{"provider_details":{"provider_number":""}}`, []string{"provider_number"}},
+		{"provider number of 11", id, `{"provider_details":{"provider_number":"2426621BXYZ"}}`, []string{"provider_number"}},
+		{"provider number of 15, which create allows", id, `{"provider_details":{"provider_number":"123456789012345"}}`, []string{"provider_number"}},
 		{"type without qualifications", id, `{"provider_details":{"prescriber_type":"M","prescriber_number":"1234567"}}`, []string{"provider_details"}},
 		{"type without prescriber number", id, `{"provider_details":{"prescriber_type":"M","qualifications":"MBBS"}}`, []string{"provider_details"}},
 		{"unknown type", id, `{"provider_details":{"prescriber_type":"P","qualifications":"MBBS","prescriber_number":"1234567"}}`, []string{"prescriber_type"}},
@@ -94,6 +98,13 @@ func TestUpdateUserAccepts(t *testing.T) {
 	t.Parallel()
 	s, id, staffID := seeded(t)
 	for _, body := range []string{
+		// The newer page's 1-10 for both numbers, not the first's 7 and 9.
+		`{"provider_details":{"prescriber_number":"1"}}`,
+		`{"provider_details":{"prescriber_number":"1234567890"}}`,
+		`{"provider_details":{"prescriber_number":"123456"}}`,
+		`{"provider_details":{"provider_number":"2426621B"}}`,
+		`{"provider_details":{"provider_number":"A"}}`,
+		`{"provider_details":{"provider_number":"123456789X"}}`,
 		`{"provider_details":{"prescriber_type":"T","qualifications":"BPod"}}`,
 		`{"provider_details":{"prescriber_type":"M","qualifications":"MBBS","prescriber_number":"7654321"}}`,
 		`{"provider_details":null}`,

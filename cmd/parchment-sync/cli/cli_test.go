@@ -132,7 +132,8 @@ func TestApplyJSONReport(t *testing.T) {
 	require.Equal(t, "apply", report["mode"])
 	require.Equal(t, f.org, report["organization_id"])
 	require.Equal(t, map[string]any{
-		"create": 5.0, "update": 0.0, "unchanged": 0.0, "manual": 0.0, "orphaned": 0.0, "invalid": 0.0, "failed": 0.0,
+		"create": 5.0, "adopt": 0.0, "update": 0.0, "enable": 0.0, "disable": 0.0,
+		"unchanged": 0.0, "manual": 0.0, "orphaned": 0.0, "invalid": 0.0, "failed": 0.0,
 	}, report["counts"])
 	require.Equal(t, []any{}, report["failures"])
 	require.NotContains(t, res.stderr, testToken, "secrets never reach the logs")

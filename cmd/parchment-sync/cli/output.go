@@ -39,6 +39,9 @@ func writeText(w io.Writer, r *psync.Report) error {
 		if len(c.Manual) > 0 {
 			detail = append(detail, "change in Parchment by hand: "+strings.Join(c.Manual, ", "))
 		}
+		if len(c.Drift) > 0 {
+			detail = append(detail, "drift (changed in Parchment by hand, overwritten): "+strings.Join(c.Drift, ", "))
+		}
 		if c.Note != "" {
 			detail = append(detail, c.Note)
 		}
@@ -62,8 +65,16 @@ func writeText(w io.Writer, r *psync.Report) error {
 		}
 	}
 	c := r.Counts
-	_, err := fmt.Fprintf(w, "%s: create %d, update %d, unchanged %d, manual %d, orphaned %d, invalid %d, failed %d\n",
-		verb, c.Create, c.Update, c.Unchanged, c.Manual, c.Orphaned, c.Invalid, c.Failed)
+	for _, warning := range r.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warning)
+	}
+	if r.Hold != nil {
+		verb = "held; would"
+		fmt.Fprintf(w, "held by the mass-leaver guard: nothing was sent. %d would leave (%d with an end date, %d absent) of %d active; limits --max-leavers %d, --max-leavers-percent %g\n",
+			r.Hold.Leaving, r.Hold.Leavers, r.Hold.Absent, r.Hold.Active, r.Hold.MaxLeavers, r.Hold.MaxLeaversPercent)
+	}
+	_, err := fmt.Fprintf(w, "%s: create %d, adopt %d, update %d, enable %d, disable %d, unchanged %d, manual %d, orphaned %d, invalid %d, failed %d\n",
+		verb, c.Create, c.Adopt, c.Update, c.Enable, c.Disable, c.Unchanged, c.Manual, c.Orphaned, c.Invalid, c.Failed)
 	return err
 }
 

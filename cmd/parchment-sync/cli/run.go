@@ -20,6 +20,7 @@ const (
 	ExitFailures = 1  // finished, with some rows invalid or failed
 	ExitUsage    = 2  // usage, configuration or unreadable source; nothing sent
 	ExitAborted  = 3  // credentials rejected, ledger unreachable, interrupted
+	ExitHeld     = 4  // held by the mass-leaver guard; nothing sent
 	ExitLocked   = 75 // another run holds the organisation (EX_TEMPFAIL)
 )
 

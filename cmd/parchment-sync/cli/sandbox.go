@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,16 +18,22 @@ import (
 )
 
 type sandboxFlags struct {
-	addr     string
-	rate     float64
-	latency  time.Duration
-	failRate float64
-	dropRate float64
-	logLevel string
+	addr       string
+	rate       float64
+	latency    time.Duration
+	failRate   float64
+	failStatus int
+	dropRate   float64
+	listShape  string
+	getShape   string
+	scopes     string
+	seed       string
+	logLevel   string
 }
 
 // sandboxCommand serves the in-memory Parchment stand-in so a sync can be
-// rehearsed without touching a real organisation.
+// rehearsed without touching a real organisation, including against the
+// answer shapes and missing scopes the contract says a real one may have.
 func (a *app) sandboxCommand() *cobra.Command {
 	f := &sandboxFlags{}
 	cmd := &cobra.Command{
@@ -36,8 +46,13 @@ func (a *app) sandboxCommand() *cobra.Command {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address")
 	fs.Float64Var(&f.rate, "rate", 0, "requests per second allowed per organisation before 429 (0: unlimited)")
 	fs.DurationVar(&f.latency, "latency", 0, "delay added to every answer")
-	fs.Float64Var(&f.failRate, "fail-rate", 0, "fraction of calls answered 500 before any change (0-1)")
+	fs.Float64Var(&f.failRate, "fail-rate", 0, "fraction of calls answered --fail-status before any change (0-1)")
+	fs.IntVar(&f.failStatus, "fail-status", http.StatusInternalServerError, "status of the failures --fail-rate injects: 500 or 503")
 	fs.Float64Var(&f.dropRate, "drop-rate", 0, "fraction of changes whose connection is dropped after the change is made (0-1)")
+	fs.StringVar(&f.listShape, "list-shape", parchmenttest.ListPaged, "users list answer: paged (users and pagination) or bare (every user's id and email)")
+	fs.StringVar(&f.getShape, "get-shape", parchmenttest.GetDetails, "get user answer: details (details and provider_details) or older (title only)")
+	fs.StringVar(&f.scopes, "scopes", strings.Join(parchmenttest.KnownScopes(), ","), "comma-separated scopes every organisation allows its tokens")
+	fs.StringVar(&f.seed, "seed", "", "CSV of users to hold from the start, as if made in the portal (header: organization_id, email, given_name, family_name, …)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "stderr log level: debug, info, warn or error")
 	return cmd
 }
@@ -47,26 +62,28 @@ func (a *app) runSandbox(ctx context.Context, f *sandboxFlags) error {
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}
-	if f.rate < 0 || f.failRate < 0 || f.failRate > 1 || f.dropRate < 0 || f.dropRate > 1 || f.latency < 0 {
-		return usageErr("--rate and --latency must not be negative; --fail-rate and --drop-rate are fractions from 0 to 1")
+	cfg, err := f.config()
+	if err != nil {
+		return withCode(ExitUsage, err)
 	}
-	cfg := parchmenttest.Config{
-		OrganizationSecret: a.getenv(envOrganizationSecret),
-		Token:              a.getenv(envToken),
-		PartnerID:          a.getenv(envPartnerID),
-		PartnerSecret:      a.getenv(envPartnerSecret),
-		Rate:               f.rate,
-		Latency:            f.latency,
-		FailRate:           f.failRate,
-		DropRate:           f.dropRate,
-		Logger:             logger,
+	cfg.OrganizationSecret = a.getenv(envOrganizationSecret)
+	cfg.Token = a.getenv(envToken)
+	cfg.PartnerID = a.getenv(envPartnerID)
+	cfg.PartnerSecret = a.getenv(envPartnerSecret)
+	cfg.Logger = logger
+	server := parchmenttest.New(cfg)
+	// Seed before listening, so a bad file ends the command before anyone
+	// can reach a half-filled stand-in.
+	if err := seedSandbox(server, f.seed, logger); err != nil {
+		return withCode(ExitUsage, err)
 	}
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return usageErr("listen on %s: %v", f.addr, err)
 	}
-	srv := &http.Server{Handler: parchmenttest.New(cfg), ReadHeaderTimeout: 10 * time.Second}
-	// Say which credentials it checks, without echoing any secret.
+	srv := &http.Server{Handler: server, ReadHeaderTimeout: 10 * time.Second}
+	// Say which credentials it checks, without echoing any secret. Scripts
+	// parse "base URL http://…" from the first line: keep its wording.
 	fmt.Fprintf(a.stdout, "Parchment stand-in listening; base URL http://%s%s\n", ln.Addr(), parchmenttest.PathPrefix)
 	fmt.Fprintf(a.stdout, "it accepts %s as the bearer token when set, tokens from POST /v1/token with %s and %s (defaults %q and the sandbox secret), and %s (default: the sandbox secret)\n",
 		envToken, envPartnerID, envPartnerSecret, parchmenttest.DefaultPartnerID, envOrganizationSecret)
@@ -82,5 +99,74 @@ func (a *app) runSandbox(ctx context.Context, f *sandboxFlags) error {
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return withCode(ExitAborted, err)
 	}
+	return nil
+}
+
+// config checks the flags, each usage error naming its flag, and turns
+// them into the stand-in's settings (credentials and logger aside).
+func (f *sandboxFlags) config() (parchmenttest.Config, error) {
+	if f.rate < 0 || f.failRate < 0 || f.failRate > 1 || f.dropRate < 0 || f.dropRate > 1 || f.latency < 0 {
+		return parchmenttest.Config{}, errors.New("--rate and --latency must not be negative; --fail-rate and --drop-rate are fractions from 0 to 1")
+	}
+	if f.failStatus != http.StatusInternalServerError && f.failStatus != http.StatusServiceUnavailable {
+		return parchmenttest.Config{}, fmt.Errorf("--fail-status must be 500 or 503, not %d", f.failStatus)
+	}
+	if f.listShape != parchmenttest.ListPaged && f.listShape != parchmenttest.ListBare {
+		return parchmenttest.Config{}, fmt.Errorf("--list-shape must be %s or %s, not %q", parchmenttest.ListPaged, parchmenttest.ListBare, f.listShape)
+	}
+	if f.getShape != parchmenttest.GetDetails && f.getShape != parchmenttest.GetOlder {
+		return parchmenttest.Config{}, fmt.Errorf("--get-shape must be %s or %s, not %q", parchmenttest.GetDetails, parchmenttest.GetOlder, f.getShape)
+	}
+	scopes, err := parseScopes(f.scopes)
+	if err != nil {
+		return parchmenttest.Config{}, err
+	}
+	return parchmenttest.Config{
+		Rate:       f.rate,
+		Latency:    f.latency,
+		FailRate:   f.failRate,
+		FailStatus: f.failStatus,
+		DropRate:   f.dropRate,
+		ListShape:  f.listShape,
+		GetShape:   f.getShape,
+		Scopes:     scopes,
+	}, nil
+}
+
+// parseScopes reads --scopes: known scopes, comma-separated, at least one.
+func parseScopes(list string) ([]string, error) {
+	known := parchmenttest.KnownScopes()
+	scopes := []string{}
+	for _, sc := range strings.Split(list, ",") {
+		sc = strings.TrimSpace(sc)
+		switch {
+		case sc == "":
+		case !slices.Contains(known, sc):
+			return nil, fmt.Errorf("--scopes: unknown scope %q; known: %s", sc, strings.Join(known, ", "))
+		case !slices.Contains(scopes, sc):
+			scopes = append(scopes, sc)
+		}
+	}
+	if len(scopes) == 0 {
+		return nil, fmt.Errorf("--scopes must name at least one of %s", strings.Join(known, ", "))
+	}
+	return scopes, nil
+}
+
+// seedSandbox stores the --seed file's users, if one is named.
+func seedSandbox(server *parchmenttest.Server, path string, logger *slog.Logger) error {
+	if path == "" {
+		return nil
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("--seed: %w", err)
+	}
+	defer file.Close()
+	n, err := server.SeedCSV(file, path)
+	if err != nil {
+		return fmt.Errorf("--seed: %w", err)
+	}
+	logger.Info("sandbox seeded", "users", n, "file", path)
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/parchment-sync/parchment-sync/ledger"
 	"github.com/parchment-sync/parchment-sync/parchment"
@@ -25,6 +26,58 @@ type syncFlags struct {
 	burst       int
 	concurrency int
 	logLevel    string
+	refresh     bool
+	lifecycle   lifecycleFlags
+}
+
+// lifecycleFlags say what happens to leavers; plan takes them too, so it
+// shows what apply would do.
+type lifecycleFlags struct {
+	leavers           string
+	absentRuns        int
+	maxLeavers        int
+	maxLeaversPercent float64
+	allowMassLeavers  bool
+}
+
+func (l *lifecycleFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&l.leavers, "leavers", string(psync.LeaversDisable), "what happens to leavers: disable, or report (nothing is disabled)")
+	fs.IntVar(&l.absentRuns, "absent-runs", 2, "consecutive applies a synced person may be missing from the source before being disabled")
+	fs.IntVar(&l.maxLeavers, "max-leavers", 5, "hold the run when more people would leave than this many …")
+	fs.Float64Var(&l.maxLeaversPercent, "max-leavers-percent", 20, "… and than this percentage of the organisation's active synced people")
+	fs.BoolVar(&l.allowMassLeavers, "allow-mass-leavers", false, "let this run through the mass-leaver guard, after review")
+}
+
+func (l *lifecycleFlags) check() []error {
+	var errs []error
+	if l.leavers != string(psync.LeaversDisable) && l.leavers != string(psync.LeaversReport) {
+		errs = append(errs, fmt.Errorf("--leavers must be disable or report, not %q", l.leavers))
+	}
+	if l.absentRuns < 1 {
+		errs = append(errs, errors.New("--absent-runs must be at least 1"))
+	}
+	if l.maxLeavers < 0 {
+		errs = append(errs, errors.New("--max-leavers must not be negative"))
+	}
+	if l.maxLeaversPercent < 0 || l.maxLeaversPercent > 100 {
+		errs = append(errs, errors.New("--max-leavers-percent must be from 0 to 100"))
+	}
+	return errs
+}
+
+// apply puts the flags into the engine's config; a zero limit there means
+// its default, so an explicit 0 becomes psync.NoLeavers.
+func (l *lifecycleFlags) apply(cfg *psync.Config) {
+	cfg.Leavers = psync.Leavers(l.leavers)
+	cfg.AbsentRuns = l.absentRuns
+	cfg.MaxLeavers, cfg.MaxLeaversPercent = l.maxLeavers, l.maxLeaversPercent
+	if l.maxLeavers == 0 {
+		cfg.MaxLeavers = psync.NoLeavers
+	}
+	if l.maxLeaversPercent == 0 {
+		cfg.MaxLeaversPercent = psync.NoLeavers
+	}
+	cfg.AllowMassLeavers = l.allowMassLeavers
 }
 
 func (a *app) planCommand() *cobra.Command {
@@ -59,6 +112,8 @@ func (f *syncFlags) register(cmd *cobra.Command, sending bool) {
 	fs.StringVar(&f.ledgerURL, "ledger", "", "PostgreSQL URL of the ledger (env PARCHMENT_LEDGER_URL, then DATABASE_URL)")
 	fs.StringVar(&f.output, "output", "text", "report format: text or json")
 	fs.StringVar(&f.logLevel, "log-level", "info", "stderr log level: debug, info, warn or error")
+	fs.BoolVar(&f.refresh, "refresh", false, "read every synced user from Parchment first, so edits made by hand in the portal are found and overwritten (plan then needs --api-url and credentials)")
+	f.lifecycle.register(fs)
 	if sending {
 		fs.Float64Var(&f.rate, "rate", 10, "requests per second to the organisation")
 		fs.IntVar(&f.burst, "burst", 1, "requests that may be sent at once above the rate")
@@ -78,10 +133,11 @@ func (f *syncFlags) resolve(getenv env, mode psync.Mode) error {
 	if f.ledgerURL == "" {
 		errs = append(errs, fmt.Errorf("--ledger, %s or %s is required", envLedgerURL, envDatabaseURL))
 	}
+	if (mode == psync.ModeApply || f.refresh) && f.apiURL == "" {
+		errs = append(errs, fmt.Errorf("--api-url or %s is required", envAPIURL))
+	}
+	errs = append(errs, f.lifecycle.check()...)
 	if mode == psync.ModeApply {
-		if f.apiURL == "" {
-			errs = append(errs, fmt.Errorf("--api-url or %s is required", envAPIURL))
-		}
 		if f.rate <= 0 {
 			errs = append(errs, errors.New("--rate must be above 0"))
 		}
@@ -144,8 +200,9 @@ func (a *app) syncOnce(ctx context.Context, mode psync.Mode, f *syncFlags) (*psy
 		return nil, err
 	}
 
-	cfg := psync.Config{OrganizationID: f.orgID, Concurrency: f.concurrency, Source: f.source.name(), Logger: logger}
-	if mode == psync.ModeApply {
+	cfg := psync.Config{OrganizationID: f.orgID, Concurrency: f.concurrency, Source: f.source.name(), Logger: logger, Refresh: f.refresh}
+	f.lifecycle.apply(&cfg)
+	if mode == psync.ModeApply || f.refresh {
 		client, err := parchment.New(a.parchmentConfig(f, logger))
 		if err != nil {
 			return nil, withCode(ExitUsage, err)
@@ -176,6 +233,8 @@ func syncErr(err error, report *psync.Report) error {
 		return withCode(ExitFailures, nil)
 	case err == nil:
 		return nil
+	case errors.Is(err, psync.ErrHeld):
+		return withCode(ExitHeld, err)
 	case errors.Is(err, psync.ErrLocked):
 		return withCode(ExitLocked, err)
 	case errors.As(err, &abort), errors.Is(err, psync.ErrInterrupted):

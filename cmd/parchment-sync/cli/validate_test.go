@@ -27,13 +27,16 @@ func writeFile(t *testing.T, name, content string) string {
 func TestValidateSamples(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		csv, mapping string
-		code         int
+		csv, mapping        string
+		code                int
+		rows, invalid, line float64 // line of the one error, if any
+		errorOn             string  // its field
 	}{
-		{"roster.csv", "", ExitOK},
-		{"roster-edited.csv", "", ExitOK},
-		{"employment-hero.csv", "employment-hero.yaml", ExitOK},
-		{"deputy.csv", "deputy.yaml", ExitFailures}, // carries one bad HPI-I on purpose
+		{"roster.csv", "", ExitOK, 12, 0, 0, ""},
+		{"roster-edited.csv", "", ExitOK, 12, 0, 0, ""},
+		// Leavers carry an end date and are read, not skipped.
+		{"employment-hero.csv", "employment-hero.yaml", ExitOK, 6, 0, 0, ""},
+		{"deputy.csv", "deputy.yaml", ExitFailures, 9, 1, 10, "hpii_number"}, // carries one bad HPI-I on purpose
 	} {
 		args := []string{"--csv", filepath.Join("..", "..", "..", "samples", tc.csv), "--output", "json"}
 		if tc.mapping != "" {
@@ -45,7 +48,40 @@ func TestValidateSamples(t *testing.T) {
 		for _, key := range []string{"rows", "valid", "invalid", "skipped", "errors", "warnings"} {
 			require.Contains(t, report, key, tc.csv)
 		}
+		require.Equal(t, tc.rows, report["rows"], tc.csv)
+		require.Equal(t, tc.invalid, report["invalid"], tc.csv)
+		require.Equal(t, 0.0, report["skipped"], tc.csv)
+		errs := report["errors"].([]any)
+		if tc.errorOn == "" {
+			require.Empty(t, errs, tc.csv)
+			continue
+		}
+		require.Len(t, errs, 1, tc.csv)
+		require.Equal(t, tc.errorOn, errs[0].(map[string]any)["field"], tc.csv)
+		require.Equal(t, tc.line, errs[0].(map[string]any)["line"], tc.csv)
 	}
+}
+
+func TestValidateEndDates(t *testing.T) {
+	t.Parallel()
+	people := rostertest.Staff(4)
+	people[0].EndDate = "2024-06-30" // gone
+	people[1].EndDate = "2099-01-31" // notice given
+	people[3].EndDate = "31/12/2024" // not YYYY-MM-DD
+	res := runValidate(t, "--csv", writeFile(t, "r.csv", rostertest.CSV(people)), "--output", "json")
+	require.Equal(t, ExitFailures, res.code, res.stderr)
+	report := decodeReport(t, res.stdout)
+	require.Equal(t, 3.0, report["valid"])
+	require.Equal(t, 1.0, report["invalid"])
+	require.Equal(t, 0.0, report["skipped"])
+	errs := report["errors"].([]any)
+	require.Len(t, errs, 1)
+	first := errs[0].(map[string]any)
+	require.Equal(t, "end_date", first["field"])
+	require.Equal(t, 5.0, first["line"])
+	require.Equal(t, people[3].ID, first["external_user_id"])
+	require.Contains(t, first["message"], "YYYY-MM-DD")
+	require.Empty(t, report["warnings"])
 }
 
 func TestValidateReportsLineAndField(t *testing.T) {

@@ -1,0 +1,32 @@
+package parchmenttest_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
+)
+
+func TestConfigValidate(t *testing.T) {
+	t.Parallel()
+	require.NoError(t, parchmenttest.Config{}.Validate())
+	require.NoError(t, parchmenttest.Config{FailStatus: 503, ListShape: "bare", GetShape: "older", Scopes: []string{"delete:user"}}.Validate())
+	for _, tc := range []struct {
+		cfg  parchmenttest.Config
+		want string
+	}{
+		{parchmenttest.Config{FailStatus: 502}, "FailStatus 502"},
+		{parchmenttest.Config{ListShape: "pages"}, `ListShape "pages"`},
+		{parchmenttest.Config{GetShape: "new"}, `GetShape "new"`},
+		{parchmenttest.Config{Scopes: []string{"read:user", "delete:everything"}}, `"delete:everything"`},
+	} {
+		require.ErrorContains(t, tc.cfg.Validate(), tc.want)
+		require.Panics(t, func() { parchmenttest.New(tc.cfg) }, tc.want)
+	}
+}
+
+func TestKnownScopes(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, []string{"create:user", "read:user", "read:users", "update:user", "delete:user"}, parchmenttest.KnownScopes())
+}

@@ -1,0 +1,67 @@
+package sync
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrHeld is wrapped by the error of a run the mass-leaver guard held.
+var ErrHeld = errors.New("held by the mass-leaver guard")
+
+// Hold says why the mass-leaver guard held a run: more people would leave
+// than both limits allow. A truncated export looks exactly like this, so it
+// is held, not obeyed.
+type Hold struct {
+	// Leaving is Leavers plus Absent: everyone this run would take access
+	// from, whether or not their grace has run out.
+	Leaving int `json:"leaving"`
+	// Leavers have an end date that has come; Absent are on no row.
+	Leavers int `json:"leavers"`
+	Absent  int `json:"absent"`
+	// Active is the organisation's synced people not disabled.
+	Active            int     `json:"active"`
+	MaxLeavers        int     `json:"max_leavers"`
+	MaxLeaversPercent float64 `json:"max_leavers_percent"`
+}
+
+// HeldError is the error of a held run; it wraps ErrHeld.
+type HeldError struct{ Hold Hold }
+
+func (e *HeldError) Error() string {
+	h := e.Hold
+	pct := 0.0
+	if h.Active > 0 {
+		pct = 100 * float64(h.Leaving) / float64(h.Active)
+	}
+	return fmt.Sprintf("%v: %d people would leave (%d with an end date, %d absent from the source), "+
+		"more than --max-leavers %d and more than --max-leavers-percent %g of the %d active synced people (%.0f%%); "+
+		"nothing was sent. Check that the source is complete, then re-run with --allow-mass-leavers",
+		ErrHeld, h.Leaving, h.Leavers, h.Absent, h.MaxLeavers, h.MaxLeaversPercent, h.Active, pct)
+}
+
+func (e *HeldError) Unwrap() error { return ErrHeld }
+
+// guard counts who would leave and returns the hold when both limits are
+// exceeded, nil otherwise.
+func guard(cfg Config, decisions []decision, entries map[string]Entry) *Hold {
+	h := Hold{MaxLeavers: cfg.MaxLeavers, MaxLeaversPercent: cfg.MaxLeaversPercent}
+	for _, e := range entries {
+		if e.State == StateSynced && !e.Disabled() {
+			h.Active++
+		}
+	}
+	for _, d := range decisions {
+		switch {
+		case !d.leaving:
+		case d.row != nil:
+			h.Leavers++
+		default:
+			h.Absent++
+		}
+	}
+	h.Leaving = h.Leavers + h.Absent
+	if h.Leaving > h.MaxLeavers && float64(h.Leaving)*100 > h.MaxLeaversPercent*float64(h.Active) {
+		return &h
+	}
+	return nil
+}
