@@ -72,9 +72,21 @@ func TestSampleRosterEdits(t *testing.T) {
 			removed = append(removed, id)
 		}
 	}
-	require.ElementsMatch(t, []string{"HC-0003 family_name", "HC-0004 qualifications", "HC-0009 email"}, changed)
+	require.ElementsMatch(t, []string{
+		"HC-0003 family_name", "HC-0004 qualifications", "HC-0006 provider_number",
+		"HC-0009 email", "HC-0010 access_roles",
+	}, changed)
 	require.Equal(t, []string{"HC-0013"}, added)
 	require.Equal(t, []string{"HC-0012"}, removed)
+	require.Equal(t, "2026-06-30", after["HC-0011"].Record.EndDate, "a leaver")
+}
+
+func TestSampleRosterReturnAndTruncation(t *testing.T) {
+	t.Parallel()
+	returned := byID(readSample(t, "roster-returned.csv", ""))
+	require.Len(t, returned, 12)
+	require.Empty(t, returned["HC-0011"].Record.EndDate, "the leaver is back")
+	require.Len(t, readSample(t, "roster-truncated.csv", ""), 4, "an export cut short")
 }
 
 func TestSampleDeputy(t *testing.T) {

@@ -94,7 +94,7 @@ func (t *tally) add(action Action, c Change, fails ...Failure) {
 		t.counts.Manual++
 	}
 	c.Action = action
-	if action != ActionUnchanged {
+	if action != ActionUnchanged || c.Note != "" {
 		t.changes = append(t.changes, c)
 	}
 	t.failures = append(t.failures, fails...)
