@@ -59,7 +59,21 @@ type Config struct {
 	// Now is the clock end dates are compared with (in its location).
 	// Default time.Now.
 	Now func() time.Time
+	// Progress hears how far the run is. Default: nobody.
+	Progress Progress
 }
+
+// Progress is told how many decisions a run has, then once per decision
+// carried out. It must be safe for concurrent use.
+type Progress interface {
+	Start(total int)
+	Done(action Action)
+}
+
+type noProgress struct{}
+
+func (noProgress) Start(int)    {}
+func (noProgress) Done(Action) {}
 
 // Leavers is the policy for people who left.
 type Leavers string
@@ -112,6 +126,9 @@ func (c Config) validate(mode Mode) (Config, error) {
 	c.MaxLeaversPercent = leaverLimit(c.MaxLeaversPercent, defaultMaxLeaversPercent)
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Progress == nil {
+		c.Progress = noProgress{}
 	}
 	if c.Concurrency < 0 {
 		errs = append(errs, errors.New("concurrency must be at least 1"))

@@ -84,7 +84,7 @@ func run(ctx context.Context, cfg Config, mode Mode, rows []mapping.Row) (*Repor
 
 	entries, err := cfg.Store.Entries(ctx, cfg.OrganizationID)
 	var runErr error
-	t := &tally{}
+	t := newTally(cfg.Progress)
 	if err != nil {
 		runErr = &AbortError{Cause: fmt.Errorf("read ledger: %w", err)}
 	} else {
@@ -94,6 +94,10 @@ func run(ctx context.Context, cfg Config, mode Mode, rows []mapping.Row) (*Repor
 	t.report(report)
 	report.Outcome = outcome(report, runErr)
 	r.Outcome, r.Counts, r.FinishedAt = report.Outcome, report.Counts, time.Now().UTC()
+	r.Changes, r.Failures = report.Changes, report.Failures
+	if runErr != nil {
+		r.Error = runErr.Error()
+	}
 	if err := cfg.Store.FinishRun(bg, r); err != nil && runErr == nil {
 		runErr = &AbortError{Cause: fmt.Errorf("record run end: %w", err)}
 	}
@@ -121,6 +125,7 @@ func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, r
 		}
 	}
 	decisions := march(rows, entries, lifecycle{today: cfg.Now(), leavers: cfg.Leavers, absentRuns: cfg.AbsentRuns})
+	cfg.Progress.Start(len(decisions))
 	for i := range decisions {
 		d := &decisions[i]
 		if r, ok := fresh[d.externalID()]; ok && d.entry != nil {

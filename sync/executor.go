@@ -182,6 +182,9 @@ func (x *executor) one(ctx context.Context, d decision) {
 // ErrParchmentUserTaken is left to the caller, as a failure of one row.
 func (x *executor) commit(c Commit) error {
 	err := x.cfg.Store.Commit(x.ledgerCtx, x.cfg.OrganizationID, c)
+	for _, a := range c.Attempts {
+		x.t.attempted(a.HTTPStatus)
+	}
 	if err != nil && !errors.Is(err, ErrParchmentUserTaken) {
 		x.abort(err)
 	}

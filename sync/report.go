@@ -1,7 +1,9 @@
 package sync
 
 import (
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	gosync "sync"
 
@@ -46,6 +48,9 @@ type Report struct {
 	Changes        []Change  `json:"changes"`
 	// Hold is set when the mass-leaver guard held the run.
 	Hold *Hold `json:"hold,omitempty"`
+	// Requests counts the HTTP attempts the run made by status ("200",
+	// "429", …; "none" when no answer arrived).
+	Requests map[string]int `json:"requests"`
 	// Warnings are said before anything is sent, such as kinds of change
 	// the organisation's scopes do not allow.
 	Warnings []string `json:"warnings,omitempty"`
@@ -59,13 +64,31 @@ func (r *Report) HasFailures() bool { return r.Counts.Invalid > 0 || r.Counts.Fa
 
 // tally collects a run's outcomes from concurrent workers.
 type tally struct {
+	progress Progress
 	mu       gosync.Mutex
 	counts   Counts
 	failures []Failure
 	changes  []Change
+	requests map[string]int
+}
+
+func newTally(p Progress) *tally { return &tally{progress: p, requests: map[string]int{}} }
+
+// attempted counts HTTP attempts by status.
+func (t *tally) attempted(statuses ...int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, s := range statuses {
+		key := "none"
+		if s != 0 {
+			key = strconv.Itoa(s)
+		}
+		t.requests[key]++
+	}
 }
 
 func (t *tally) add(action Action, c Change, fails ...Failure) {
+	t.progress.Done(action)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	switch action {
@@ -107,6 +130,7 @@ func (t *tally) report(r *Report) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	r.Counts = t.counts
+	r.Requests = maps.Clone(t.requests)
 	r.Failures = slices.Clone(t.failures)
 	r.Changes = slices.Clone(t.changes)
 	if r.Failures == nil {

@@ -92,6 +92,13 @@ type Run struct {
 	FinishedAt     time.Time
 	Outcome        string // running, done, partial, held, aborted, interrupted, abandoned
 	Counts         Counts
+	// Changes and Failures are the run's report, kept for run history;
+	// FinishRun stores them. They carry ids, fields' names and masked
+	// messages, never a field's value.
+	Changes  []Change
+	Failures []Failure
+	// Error says why the run was aborted or held; empty otherwise.
+	Error string
 }
 
 // Commit is one unit the ledger writes atomically: an operation counts as
