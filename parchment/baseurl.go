@@ -48,3 +48,10 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// CheckBaseURL reports why raw cannot be the API root, or nil: what New
+// would refuse, for a caller that names its own setting in the message.
+func CheckBaseURL(raw string) error {
+	_, err := parseBaseURL(raw)
+	return err
+}

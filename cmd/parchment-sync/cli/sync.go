@@ -15,7 +15,8 @@ import (
 )
 
 // syncFlags are plan's and apply's flags; each falls back to the
-// environment where the contract says so.
+// environment where the contract says so. With --config the
+// per-organisation ones come from the file instead.
 type syncFlags struct {
 	source      sourceFlags
 	apiURL      string
@@ -28,6 +29,9 @@ type syncFlags struct {
 	logLevel    string
 	refresh     bool
 	lifecycle   lifecycleFlags
+	fleet       fleetFlags
+	// set is the command's flag set, to tell a flag given from its default.
+	set *pflag.FlagSet
 }
 
 // lifecycleFlags say what happens to leavers; plan takes them too, so it
@@ -88,7 +92,7 @@ func (a *app) planCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return a.runSync(cmd.Context(), psync.ModePlan, f) },
 	}
-	f.register(cmd, false)
+	f.register(cmd)
 	return cmd
 }
 
@@ -100,59 +104,44 @@ func (a *app) applyCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return a.runSync(cmd.Context(), psync.ModeApply, f) },
 	}
-	f.register(cmd, true)
+	f.register(cmd)
 	return cmd
 }
 
-func (f *syncFlags) register(cmd *cobra.Command, sending bool) {
+func (f *syncFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
+	f.set = fs
 	f.source.register(fs)
 	fs.StringVar(&f.apiURL, "api-url", "", "Parchment base URL, path prefix included (env PARCHMENT_API_URL)")
 	fs.StringVar(&f.orgID, "organization-id", "", "Parchment organisation id (env PARCHMENT_ORGANIZATION_ID)")
-	fs.StringVar(&f.ledgerURL, "ledger", "", "PostgreSQL URL of the ledger (env PARCHMENT_LEDGER_URL, then DATABASE_URL)")
+	fs.StringVar(&f.ledgerURL, "ledger", "", "ledger URL: postgres://… or sqlite:PATH (env PARCHMENT_LEDGER_URL, then DATABASE_URL)")
 	fs.StringVar(&f.output, "output", "text", "report format: text or json")
 	fs.StringVar(&f.logLevel, "log-level", "info", "stderr log level: debug, info, warn or error")
 	fs.BoolVar(&f.refresh, "refresh", false, "read every synced user from Parchment first, so edits made by hand in the portal are found and overwritten (plan then needs --api-url and credentials)")
 	f.lifecycle.register(fs)
-	if sending {
-		fs.Float64Var(&f.rate, "rate", 10, "requests per second to the organisation")
-		fs.IntVar(&f.burst, "burst", 1, "requests that may be sent at once above the rate")
-		fs.IntVar(&f.concurrency, "concurrency", 4, "calls in flight at once")
-	}
+	f.fleet.register(fs)
+	// plan takes them too: a config file's organisations set them, and
+	// plan must diff exactly as apply would.
+	fs.Float64Var(&f.rate, "rate", 10, "requests per second to the organisation")
+	fs.IntVar(&f.burst, "burst", 1, "requests that may be sent at once above the rate")
+	fs.IntVar(&f.concurrency, "concurrency", 4, "calls in flight at once")
 }
 
-// resolve applies environment fallbacks and checks what needs no I/O.
-func (f *syncFlags) resolve(getenv env, mode psync.Mode) error {
-	f.apiURL = firstSet(f.apiURL, getenv(envAPIURL))
-	f.orgID = firstSet(f.orgID, getenv(envOrganizationID))
-	f.ledgerURL = firstSet(f.ledgerURL, getenv(envLedgerURL), getenv(envDatabaseURL))
+// resolve checks the flags that apply to every organisation.
+func (f *syncFlags) resolve() error {
 	var errs []error
-	if f.orgID == "" {
-		errs = append(errs, fmt.Errorf("--organization-id or %s is required", envOrganizationID))
-	}
-	if f.ledgerURL == "" {
-		errs = append(errs, fmt.Errorf("--ledger, %s or %s is required", envLedgerURL, envDatabaseURL))
-	}
-	if (mode == psync.ModeApply || f.refresh) && f.apiURL == "" {
-		errs = append(errs, fmt.Errorf("--api-url or %s is required", envAPIURL))
-	}
-	errs = append(errs, f.lifecycle.check()...)
-	if mode == psync.ModeApply {
-		if f.rate <= 0 {
-			errs = append(errs, errors.New("--rate must be above 0"))
-		}
-		if f.burst < 1 {
-			errs = append(errs, errors.New("--burst must be at least 1"))
-		}
-		if f.concurrency < 1 {
-			errs = append(errs, errors.New("--concurrency must be at least 1"))
-		}
-	}
 	if f.output != "text" && f.output != "json" {
 		errs = append(errs, fmt.Errorf("--output must be text or json, not %q", f.output))
 	}
-	if err := f.source.check(); err != nil {
-		errs = append(errs, err)
+	errs = append(errs, f.fleet.check()...)
+	if f.fleet.configFile != "" {
+		for _, name := range []string{"csv", "mapping", "source-db", "source-query", "api-url", "organization-id", "ledger"} {
+			if f.set.Changed(name) {
+				errs = append(errs, fmt.Errorf("--%s cannot be combined with --config: set it in the config file", name))
+			}
+		}
+	} else if len(f.fleet.orgs) > 0 {
+		errs = append(errs, errors.New("--org needs --config"))
 	}
 	if len(errs) > 0 {
 		return withCode(ExitUsage, errors.Join(errs...))
@@ -161,55 +150,40 @@ func (f *syncFlags) resolve(getenv env, mode psync.Mode) error {
 }
 
 func (a *app) runSync(ctx context.Context, mode psync.Mode, f *syncFlags) error {
-	if err := f.resolve(a.getenv, mode); err != nil {
+	if err := f.resolve(); err != nil {
 		return err
 	}
-	report, err := a.syncOnce(ctx, mode, f)
-	if report == nil && f.output == "json" {
-		// Scripts parse stdout whatever the exit code: a run that never
-		// started still answers with one object, counts all zero.
-		report = &psync.Report{Mode: mode, OrganizationID: f.orgID, Outcome: outcomeNotStarted,
-			Failures: []psync.Failure{}, Changes: []psync.Change{}}
-	}
-	if report != nil {
-		if err != nil {
-			report.Error = err.Error()
-		}
-		if werr := a.writeReport(f.output, report); werr != nil && err == nil {
-			// The run happened: this is not a usage error.
-			err = withCode(ExitAborted, fmt.Errorf("write report: %w", werr))
-		}
-	}
-	return syncErr(err, report)
-}
-
-// outcomeNotStarted is the JSON report's outcome when the run never began:
-// the source was unreadable, the ledger unreachable or the organisation
-// locked.
-const outcomeNotStarted = "not_started"
-
-// syncOnce reads the source, opens the ledger and runs the engine. The
-// report is nil when the run never started.
-func (a *app) syncOnce(ctx context.Context, mode psync.Mode, f *syncFlags) (*psync.Report, error) {
 	logger, err := a.logger(f.logLevel)
 	if err != nil {
-		return nil, withCode(ExitUsage, err)
+		return withCode(ExitUsage, err)
 	}
-	rows, err := f.source.read(ctx, logger)
+	jobs, err := a.jobs(mode, f)
+	if err != nil {
+		return err
+	}
+	results := a.runJobs(ctx, mode, f, jobs, logger)
+	return a.finish(f, results)
+}
+
+// runJob reads one organisation's source, opens its ledger and runs the
+// engine. The report is nil when the run never started.
+func (a *app) runJob(ctx context.Context, mode psync.Mode, f *syncFlags, j job, logger *slog.Logger) (*psync.Report, error) {
+	rows, err := j.source.read(ctx, logger)
 	if err != nil {
 		return nil, err
 	}
-
-	cfg := psync.Config{OrganizationID: f.orgID, Concurrency: f.concurrency, Source: f.source.name(), Logger: logger, Refresh: f.refresh}
-	f.lifecycle.apply(&cfg)
+	cfg := psync.Config{
+		OrganizationID: j.orgID, Concurrency: j.concurrency, Source: j.source.name(), Logger: logger, Refresh: f.refresh,
+	}
+	j.lifecycle.apply(&cfg)
 	if mode == psync.ModeApply || f.refresh {
-		client, err := parchment.New(a.parchmentConfig(f, logger))
+		client, err := parchment.New(a.parchmentConfig(j, logger))
 		if err != nil {
 			return nil, withCode(ExitUsage, err)
 		}
 		cfg.API = client
 	}
-	store, err := ledger.Open(ctx, f.ledgerURL, logger)
+	store, err := ledger.Open(ctx, j.ledgerURL, logger)
 	if err != nil {
 		return nil, ledgerErr(err)
 	}
@@ -251,20 +225,21 @@ func ledgerErr(err error) error {
 	return withCode(ExitUsage, err)
 }
 
-// parchmentConfig takes secrets from the environment only.
-func (a *app) parchmentConfig(f *syncFlags, logger *slog.Logger) parchment.Config {
+// parchmentConfig takes secrets from the environment only, from the
+// variables the job names.
+func (a *app) parchmentConfig(j job, logger *slog.Logger) parchment.Config {
 	cfg := parchment.Config{
-		BaseURL:            f.apiURL,
-		OrganizationID:     f.orgID,
-		OrganizationSecret: a.getenv(envOrganizationSecret),
-		Token:              a.getenv(envToken),
-		Rate:               f.rate,
-		Burst:              f.burst,
+		BaseURL:            j.apiURL,
+		OrganizationID:     j.orgID,
+		OrganizationSecret: a.getenv(j.secrets.organizationSecret),
+		Token:              a.getenv(j.secrets.token),
+		Rate:               j.rate,
+		Burst:              j.burst,
 		Logger:             logger,
 	}
 	// A ready token wins: partner credentials are only for fetching one.
 	if cfg.Token == "" {
-		cfg.PartnerID, cfg.PartnerSecret, cfg.UserID = a.getenv(envPartnerID), a.getenv(envPartnerSecret), a.getenv(envUserID)
+		cfg.PartnerID, cfg.PartnerSecret, cfg.UserID = a.getenv(j.secrets.partnerID), a.getenv(j.secrets.partnerSecret), a.getenv(j.secrets.userID)
 	}
 	return cfg
 }

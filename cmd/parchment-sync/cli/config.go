@@ -1,0 +1,227 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// orgConfig is one organisation of a config file, defaults applied. Every
+// value is a string as written (after ${VAR} expansion); settings() turns
+// them into a job.
+type orgConfig struct {
+	file   string
+	line   int // where the organisation's entry starts
+	values map[string]configValue
+}
+
+type configValue struct {
+	text string
+	line int
+}
+
+// configKeys are the per-organisation keys, in the order messages list them.
+func configKeys() []string {
+	return []string{
+		"name", "organization_id", "api_url", "ledger", "csv", "mapping", "source_db", "source_query",
+		"rate", "burst", "concurrency", "leavers", "absent_runs", "max_leavers", "max_leavers_percent",
+		"organization_secret_env", "token_env", "partner_id_env", "partner_secret_env", "user_id_env",
+	}
+}
+
+// pathKeys are resolved against the config file's folder when relative.
+func pathKeys() []string { return []string{"csv", "mapping"} }
+
+// secretNameKeys hold the names of environment variables, never values,
+// so they are not ${VAR}-expanded.
+func secretNameKeys() []string {
+	return []string{"organization_secret_env", "token_env", "partner_id_env", "partner_secret_env", "user_id_env"}
+}
+
+// maxConfigBytes bounds a config file; hundreds of organisations fit.
+const maxConfigBytes = 4 << 20
+
+// loadConfig reads a config file: `defaults:` (any per-organisation key)
+// and `organizations:` (a list). Unknown keys, a missing ${VAR}, a missing
+// name or a repeated one are errors naming the file and line.
+func loadConfig(path string, getenv env) ([]orgConfig, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usageErr("config: %v", err)
+	}
+	if len(data) > maxConfigBytes {
+		return nil, usageErr("%s: the config file is larger than %d MiB", path, maxConfigBytes>>20)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, usageErr("%s: not valid YAML: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	p := configParser{file: path, dir: filepath.Dir(path), getenv: getenv}
+	orgs, err := p.document(&doc)
+	if err != nil {
+		return nil, withCode(ExitUsage, err)
+	}
+	return orgs, nil
+}
+
+type configParser struct {
+	file, dir string
+	getenv    env
+}
+
+func (p *configParser) errorf(n *yaml.Node, format string, args ...any) error {
+	return fmt.Errorf("%s:%d: %s", p.file, n.Line, fmt.Sprintf(format, args...))
+}
+
+func (p *configParser) document(doc *yaml.Node) ([]orgConfig, error) {
+	if len(doc.Content) == 0 {
+		return nil, fmt.Errorf("%s: the config file is empty; it needs an organizations: list", p.file)
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, p.errorf(root, "expected a mapping with defaults: and organizations:")
+	}
+	var defaults map[string]configValue
+	var list *yaml.Node
+	for i := 0; i < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch k.Value {
+		case "defaults":
+			d, err := p.values(v, false)
+			if err != nil {
+				return nil, err
+			}
+			defaults = d
+		case "organizations":
+			list = v
+		default:
+			return nil, p.errorf(k, "unknown key %q; expected defaults or organizations", k.Value)
+		}
+	}
+	if list == nil || list.Kind != yaml.SequenceNode || len(list.Content) == 0 {
+		return nil, fmt.Errorf("%s: organizations: must list at least one organisation", p.file)
+	}
+	var out []orgConfig
+	seen := map[string]int{}
+	for _, item := range list.Content {
+		own, err := p.values(item, true)
+		if err != nil {
+			return nil, err
+		}
+		values := make(map[string]configValue, len(defaults)+len(own))
+		for k, v := range defaults {
+			values[k] = v
+		}
+		for k, v := range own {
+			values[k] = v
+		}
+		name, ok := own["name"]
+		if !ok || name.text == "" {
+			return nil, p.errorf(item, "an organisation needs a name")
+		}
+		if first, dup := seen[name.text]; dup {
+			return nil, p.errorf(item, "organisation %q is listed twice (first on line %d)", name.text, first)
+		}
+		seen[name.text] = item.Line
+		out = append(out, orgConfig{file: p.file, line: item.Line, values: values})
+	}
+	return out, nil
+}
+
+// values reads one mapping of per-organisation keys.
+func (p *configParser) values(n *yaml.Node, organisation bool) (map[string]configValue, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, p.errorf(n, "expected a mapping of %s", strings.Join(configKeys(), ", "))
+	}
+	out := map[string]configValue{}
+	for i := 0; i < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !slices.Contains(configKeys(), k.Value) {
+			return nil, p.errorf(k, "unknown key %q; expected one of %s", k.Value, strings.Join(configKeys(), ", "))
+		}
+		if k.Value == "name" && !organisation {
+			return nil, p.errorf(k, "name belongs to each organisation, not to defaults")
+		}
+		if _, dup := out[k.Value]; dup {
+			return nil, p.errorf(k, "key %q is given twice", k.Value)
+		}
+		if v.Kind != yaml.ScalarNode {
+			return nil, p.errorf(v, "%s must be a single value", k.Value)
+		}
+		text := v.Value
+		if !slices.Contains(secretNameKeys(), k.Value) {
+			var err error
+			if text, err = p.expand(v, text); err != nil {
+				return nil, err
+			}
+		}
+		if slices.Contains(pathKeys(), k.Value) && text != "" && !filepath.IsAbs(text) {
+			text = filepath.Join(p.dir, text)
+		}
+		if k.Value == "ledger" {
+			if rest, ok := strings.CutPrefix(text, "sqlite:"); ok && rest != "" && !strings.HasPrefix(rest, "/") && !strings.HasPrefix(rest, "//") {
+				text = "sqlite:" + filepath.Join(p.dir, rest)
+			}
+		}
+		out[k.Value] = configValue{text: text, line: v.Line}
+	}
+	return out, nil
+}
+
+var configVar = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expand replaces ${VAR} with the variable's value; an unset one is an
+// error, so a typo never becomes an empty setting.
+func (p *configParser) expand(n *yaml.Node, s string) (string, error) {
+	var missing string
+	out := configVar.ReplaceAllStringFunc(s, func(m string) string {
+		name := configVar.FindStringSubmatch(m)[1]
+		v := p.getenv(name)
+		if v == "" && missing == "" {
+			missing = name
+		}
+		return v
+	})
+	if missing != "" {
+		return "", p.errorf(n, "environment variable %s is not set (used as ${%s})", missing, missing)
+	}
+	return out, nil
+}
+
+// text returns the value of key, or "".
+func (o orgConfig) text(key string) string { return o.values[key].text }
+
+func (o orgConfig) name() string { return o.text("name") }
+
+// where names the place a key was set, or the organisation's entry.
+func (o orgConfig) where(key string) string {
+	if v, ok := o.values[key]; ok {
+		return fmt.Sprintf("%s:%d", o.file, v.line)
+	}
+	return fmt.Sprintf("%s:%d", o.file, o.line)
+}
+
+// number parses key into v when set; a bad one is an error naming its line.
+func number[T int | float64](o orgConfig, key string, v *T) error {
+	s := o.text(key)
+	if s == "" {
+		return nil
+	}
+	var err error
+	switch p := any(v).(type) {
+	case *int:
+		*p, err = strconv.Atoi(s)
+	case *float64:
+		*p, err = strconv.ParseFloat(s, 64)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %s must be a number, not %q", o.where(key), key, s)
+	}
+	return nil
+}
