@@ -61,6 +61,10 @@ type Config struct {
 	Now func() time.Time
 	// Progress hears how far the run is. Default: nobody.
 	Progress Progress
+	// Expect makes Apply carry out a reviewed plan exactly: it refuses,
+	// sending nothing, when the source, the ledger or the decisions
+	// differ from the plan's (ErrStalePlan). Default nil: no plan.
+	Expect *Expectation
 }
 
 // Progress is told how many decisions a run has, then once per decision

@@ -114,6 +114,12 @@ func run(ctx context.Context, cfg Config, mode Mode, rows []mapping.Row) (*Repor
 // synced users first; the mass-leaver guard may hold the run before
 // anything is sent.
 func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, report *Report, rows []mapping.Row, entries map[string]Entry) error {
+	report.Fingerprints = fingerprints(rows, entries)
+	if cfg.Expect != nil {
+		if err := cfg.Expect.staleness(report.Fingerprints); err != nil {
+			return err
+		}
+	}
 	x := newExecutor(cfg, runID, t)
 	calls, end := x.begin(ctx)
 	defer end()
@@ -135,6 +141,17 @@ func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, r
 				f.Line = d.line()
 				d.action, d.failure, d.steps = actionFailed, &f, nil
 			}
+		}
+	}
+	if cfg.Expect != nil {
+		dry := newTally(noProgress{})
+		for _, d := range decisions {
+			planOne(dry, d)
+		}
+		var planned Report
+		dry.report(&planned)
+		if err := cfg.Expect.sameChanges(planned.Changes); err != nil {
+			return err
 		}
 	}
 	if hold := guard(cfg, decisions, entries); hold != nil && !cfg.AllowMassLeavers {

@@ -46,6 +46,9 @@ type Report struct {
 	Counts         Counts    `json:"counts"`
 	Failures       []Failure `json:"failures"`
 	Changes        []Change  `json:"changes"`
+	// Fingerprints identify the source and ledger the run diffed; a plan
+	// file keeps them.
+	Fingerprints Fingerprints `json:"fingerprints"`
 	// Hold is set when the mass-leaver guard held the run.
 	Hold *Hold `json:"hold,omitempty"`
 	// Requests counts the HTTP attempts the run made by status ("200",

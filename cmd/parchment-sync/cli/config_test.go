@@ -105,7 +105,7 @@ func TestConfigMistakesNameTheFileAndLine(t *testing.T) {
 	f := setup(t, parchmenttest.Config{})
 	cases := []struct {
 		name, extra, want string
-		drop             string
+		drop              string
 	}{
 		{"unknown key", "    colour: blue\n", "config.yaml:18: unknown key \"colour\"", ""},
 		{"missing variable", "    source_db: ${NOPE}\n", "config.yaml:18: environment variable NOPE is not set", ""},

@@ -24,6 +24,9 @@ type job struct {
 	concurrency int
 	lifecycle   lifecycleFlags
 	secrets     secretEnv
+	refresh     bool
+	// expect is the reviewed plan an apply --plan must match.
+	expect *psync.Expectation
 	// where says, for messages, where the job was configured.
 	where func(key string) string
 }
@@ -80,14 +83,40 @@ func (a *app) jobs(mode psync.Mode, f *syncFlags) ([]job, error) {
 			jobs = append(jobs, j)
 		}
 	}
+	for i := range jobs {
+		jobs[i].refresh = f.refresh
+	}
+	if f.planIn != "" {
+		if err := usePlan(f.planIn, jobs); err != nil {
+			return nil, withCode(ExitUsage, err)
+		}
+	}
 	var errs []error
 	for _, j := range jobs {
-		errs = append(errs, a.checkJob(mode, f, j)...)
+		errs = append(errs, a.checkJob(mode, j)...)
 	}
 	if len(errs) > 0 {
 		return nil, withCode(ExitUsage, errors.Join(errs...))
 	}
 	return jobs, nil
+}
+
+// usePlan gives each job its reviewed plan: the plan's settings, and what
+// the apply must match.
+func usePlan(path string, jobs []job) error {
+	pf, err := readPlanFile(path)
+	if err != nil {
+		return err
+	}
+	for i := range jobs {
+		p, err := pf.planFor(jobs[i])
+		if err != nil {
+			return err
+		}
+		jobs[i].lifecycle, jobs[i].refresh = p.Settings.lifecycle(), p.Settings.Refresh
+		jobs[i].expect = &psync.Expectation{Fingerprints: p.Fingerprints, Changes: p.Changes}
+	}
+	return nil
 }
 
 // flagJob is the one organisation the flags and environment describe.
@@ -189,7 +218,7 @@ func selectOrgs(orgs []orgConfig, names []string) ([]orgConfig, error) {
 
 // checkJob finds what would stop the job, before anything runs. Messages
 // name the flag, variable or config line to fix.
-func (a *app) checkJob(mode psync.Mode, f *syncFlags, j job) []error {
+func (a *app) checkJob(mode psync.Mode, j job) []error {
 	var errs []error
 	bad := func(format string, args ...any) {
 		msg := fmt.Sprintf(format, args...)
@@ -212,7 +241,7 @@ func (a *app) checkJob(mode psync.Mode, f *syncFlags, j job) []error {
 		}
 	}
 	errs = append(errs, prefixed(j.name, j.lifecycle.check())...)
-	sends := mode == psync.ModeApply || f.refresh
+	sends := mode == psync.ModeApply || j.refresh
 	if sends {
 		switch err := parchment.CheckBaseURL(j.apiURL); {
 		case j.apiURL == "":

@@ -20,11 +20,16 @@ type jobResult struct {
 	err     error // with its exit code (a *codeError), or nil
 	started time.Time
 	elapsed time.Duration
+	// settings are what the decisions were made with, for a plan file.
+	settings planSettings
 }
 
-func (r jobResult) code() int {
+func (r jobResult) code() int { return codeOf(r.err) }
+
+// codeOf is the exit code err carries.
+func codeOf(err error) int {
 	var ce *codeError
-	if errors.As(r.err, &ce) {
+	if errors.As(err, &ce) {
 		return ce.code
 	}
 	return ExitOK
@@ -52,7 +57,10 @@ func (a *app) runJobs(ctx context.Context, mode psync.Mode, f *syncFlags, jobs [
 			if report != nil && err != nil {
 				report.Error = err.Error()
 			}
-			results[i] = jobResult{job: j, report: report, err: syncErr(err, report), started: started, elapsed: time.Since(started)}
+			results[i] = jobResult{
+				job: j, report: report, err: syncErr(err, report), started: started, elapsed: time.Since(started),
+				settings: settingsOf(j.lifecycle, j.refresh),
+			}
 		})
 	}
 	p.Wait()

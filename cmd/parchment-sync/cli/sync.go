@@ -30,6 +30,9 @@ type syncFlags struct {
 	refresh     bool
 	lifecycle   lifecycleFlags
 	fleet       fleetFlags
+	// planOut (plan --out) saves the plan; planIn (apply --plan) carries
+	// one out.
+	planOut, planIn string
 	// set is the command's flag set, to tell a flag given from its default.
 	set *pflag.FlagSet
 }
@@ -93,6 +96,7 @@ func (a *app) planCommand() *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return a.runSync(cmd.Context(), psync.ModePlan, f) },
 	}
 	f.register(cmd)
+	cmd.Flags().StringVar(&f.planOut, "out", "", "save the plan to FILE for review; apply --plan FILE then carries out exactly it")
 	return cmd
 }
 
@@ -105,6 +109,7 @@ func (a *app) applyCommand() *cobra.Command {
 		RunE:  func(cmd *cobra.Command, _ []string) error { return a.runSync(cmd.Context(), psync.ModeApply, f) },
 	}
 	f.register(cmd)
+	cmd.Flags().StringVar(&f.planIn, "plan", "", "carry out exactly the plan saved by plan --out FILE; refused (exit 2, nothing sent) if the source or ledger changed since")
 	return cmd
 }
 
@@ -162,7 +167,13 @@ func (a *app) runSync(ctx context.Context, mode psync.Mode, f *syncFlags) error 
 		return err
 	}
 	results := a.runJobs(ctx, mode, f, jobs, logger)
-	return a.finish(f, results)
+	err = a.finish(f, results)
+	if f.planOut != "" {
+		if werr := writePlanFile(f.planOut, results); werr != nil && (err == nil || codeOf(err) == ExitFailures || codeOf(err) == ExitHeld) {
+			return withCode(ExitUsage, fmt.Errorf("--out: %w", werr))
+		}
+	}
+	return err
 }
 
 // runJob reads one organisation's source, opens its ledger and runs the
@@ -173,10 +184,11 @@ func (a *app) runJob(ctx context.Context, mode psync.Mode, f *syncFlags, j job, 
 		return nil, err
 	}
 	cfg := psync.Config{
-		OrganizationID: j.orgID, Concurrency: j.concurrency, Source: j.source.name(), Logger: logger, Refresh: f.refresh,
+		OrganizationID: j.orgID, Concurrency: j.concurrency, Source: j.source.name(), Logger: logger,
+		Refresh: j.refresh, Expect: j.expect,
 	}
 	j.lifecycle.apply(&cfg)
-	if mode == psync.ModeApply || f.refresh {
+	if mode == psync.ModeApply || j.refresh {
 		client, err := parchment.New(a.parchmentConfig(j, logger))
 		if err != nil {
 			return nil, withCode(ExitUsage, err)
@@ -209,6 +221,8 @@ func syncErr(err error, report *psync.Report) error {
 		return nil
 	case errors.Is(err, psync.ErrHeld):
 		return withCode(ExitHeld, err)
+	case errors.Is(err, psync.ErrStalePlan):
+		return withCode(ExitUsage, err)
 	case errors.Is(err, psync.ErrLocked):
 		return withCode(ExitLocked, err)
 	case errors.As(err, &abort), errors.Is(err, psync.ErrInterrupted):

@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	psync "github.com/parchment-sync/parchment-sync/sync"
+)
+
+// planFileVersion changes when the file's meaning does.
+const planFileVersion = 1
+
+// planFile is a reviewed plan: what plan --out saved and apply --plan
+// carries out exactly. It holds the decisions (ids, actions, field names,
+// notes), the settings they were made with and fingerprints of the source
+// and ledger: never a field's value nor a secret.
+type planFile struct {
+	Version   int         `json:"version"`
+	CreatedAt time.Time   `json:"created_at"`
+	Plans     []savedPlan `json:"plans"`
+}
+
+// savedPlan is one organisation's plan.
+type savedPlan struct {
+	Name           string             `json:"name,omitempty"`
+	OrganizationID string             `json:"organization_id"`
+	Source         string             `json:"source"`
+	Settings       planSettings       `json:"settings"`
+	Fingerprints   psync.Fingerprints `json:"fingerprints"`
+	Outcome        string             `json:"outcome"`
+	Counts         psync.Counts       `json:"counts"`
+	Changes        []psync.Change     `json:"changes"`
+}
+
+// planSettings are the flags that change decisions; apply --plan uses the
+// plan's, so it decides as the plan did.
+type planSettings struct {
+	Leavers           string  `json:"leavers"`
+	AbsentRuns        int     `json:"absent_runs"`
+	MaxLeavers        int     `json:"max_leavers"`
+	MaxLeaversPercent float64 `json:"max_leavers_percent"`
+	AllowMassLeavers  bool    `json:"allow_mass_leavers"`
+	Refresh           bool    `json:"refresh"`
+}
+
+func settingsOf(l lifecycleFlags, refresh bool) planSettings {
+	return planSettings{l.leavers, l.absentRuns, l.maxLeavers, l.maxLeaversPercent, l.allowMassLeavers, refresh}
+}
+
+func (s planSettings) lifecycle() lifecycleFlags {
+	return lifecycleFlags{s.Leavers, s.AbsentRuns, s.MaxLeavers, s.MaxLeaversPercent, s.AllowMassLeavers}
+}
+
+// writePlanFile saves the plans of every organisation that ran, atomically
+// and readable by its owner only.
+func writePlanFile(path string, results []jobResult) error {
+	pf := planFile{Version: planFileVersion, CreatedAt: time.Now().UTC()}
+	for _, r := range results {
+		if r.report == nil || r.report.RunID == 0 {
+			return fmt.Errorf("organisation %s was not planned (%v): no plan file written", r.job.orgID, r.err)
+		}
+		pf.Plans = append(pf.Plans, savedPlan{
+			Name: r.job.name, OrganizationID: r.job.orgID, Source: r.job.source.name(),
+			Settings: r.settings, Fingerprints: r.report.Fingerprints,
+			Outcome: r.report.Outcome, Counts: r.report.Counts, Changes: r.report.Changes,
+		})
+	}
+	data, err := json.MarshalIndent(pf, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".plan-*.json")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+func readPlanFile(path string) (*planFile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--plan: %w", err)
+	}
+	var pf planFile
+	if err := json.Unmarshal(data, &pf); err != nil {
+		return nil, fmt.Errorf("--plan %s is not a plan file written by plan --out: %w", path, err)
+	}
+	if pf.Version != planFileVersion {
+		return nil, fmt.Errorf("--plan %s has version %d; this parchment-sync reads version %d: run plan --out again", path, pf.Version, planFileVersion)
+	}
+	return &pf, nil
+}
+
+// planFor finds the job's plan; an organisation the plan does not cover
+// is refused rather than applied unreviewed.
+func (pf *planFile) planFor(j job) (*savedPlan, error) {
+	for i := range pf.Plans {
+		p := &pf.Plans[i]
+		if p.OrganizationID == j.orgID && p.Name == j.name {
+			return p, nil
+		}
+	}
+	return nil, errors.New("the plan file has no plan for organisation " + j.orgID + ": run plan --out with the same flags or config")
+}
