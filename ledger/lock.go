@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,65 +29,80 @@ func (p *Postgres) Lock(ctx context.Context, organizationID string) (func(contex
 	if organizationID == "" {
 		return nil, errEmptyOrganization
 	}
+	return p.lockOrganizations(ctx, []string{organizationID})
+}
+
+// lockOrganizations takes the run locks of every organisation in ids, all or
+// none, on one connection: Copy holds many at once, and a connection each
+// would drain the pool.
+func (p *Postgres) lockOrganizations(ctx context.Context, ids []string) (func(context.Context) error, error) {
 	conn, err := p.pool.Acquire(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("ledger: lock %s: %w", organizationID, err)
+		return nil, fmt.Errorf("ledger: lock %s: %w", strings.Join(ids, ", "), err)
 	}
-	var locked bool
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(`+runLockKey+`)`, organizationID).Scan(&locked); err != nil {
-		// The server may have granted the lock before the failure: close the
-		// session rather than pool a connection that might hold it.
-		closeConn(conn)
-		conn.Release()
-		return nil, fmt.Errorf("ledger: lock %s: %w", organizationID, err)
+	l := &runLock{owner: p, conn: conn}
+	for _, id := range ids {
+		var locked bool
+		if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(`+runLockKey+`)`, id).Scan(&locked); err != nil {
+			// The server may have granted the lock before the failure: close the
+			// session rather than pool a connection that might hold it.
+			closeConn(conn)
+			conn.Release()
+			return nil, fmt.Errorf("ledger: lock %s: %w", id, err)
+		}
+		if !locked {
+			// Give back the locks already taken with the connection.
+			_ = l.unlock(ctx)
+			return nil, fmt.Errorf("ledger: lock %s: %w", id, psync.ErrLocked)
+		}
+		l.organizationIDs = append(l.organizationIDs, id)
 	}
-	if !locked {
-		conn.Release()
-		return nil, fmt.Errorf("ledger: lock %s: %w", organizationID, psync.ErrLocked)
-	}
-	l := &runLock{owner: p, conn: conn, organizationID: organizationID}
 	p.mu.Lock()
 	p.held[l] = struct{}{}
 	p.mu.Unlock()
 	return l.unlock, nil
 }
 
-// runLock is one held run lock. Its connection goes back to the pool exactly
-// once, through unlock or abandon.
+// runLock is one connection's held run locks. Its connection goes back to
+// the pool exactly once, through unlock or abandon.
 type runLock struct {
-	owner          *Postgres
-	conn           *pgxpool.Conn
-	organizationID string
-	once           sync.Once
+	owner           *Postgres
+	conn            *pgxpool.Conn
+	organizationIDs []string
+	once            sync.Once
 }
 
-// unlock releases the lock and returns the connection. Calls after the first
-// do nothing. If the unlock statement fails the connection is closed
-// instead, which ends the session and so the lock; the failure is still
+// unlock releases the locks and returns the connection. Calls after the
+// first do nothing. If an unlock statement fails the connection is closed
+// instead, which ends the session and so its locks; the failure is still
 // reported.
 func (l *runLock) unlock(ctx context.Context) error {
 	var err error
 	l.once.Do(func() {
 		defer l.forget()
-		var unlocked bool
-		err = l.conn.QueryRow(ctx, `SELECT pg_advisory_unlock(`+runLockKey+`)`, l.organizationID).Scan(&unlocked)
-		if err == nil && !unlocked {
-			err = fmt.Errorf("lock was no longer held")
-		}
-		if err != nil {
-			err = fmt.Errorf("ledger: unlock %s (connection closed, which drops the lock): %w", l.organizationID, err)
-			closeConn(l.conn)
+		for _, id := range l.organizationIDs {
+			var unlocked bool
+			err = l.conn.QueryRow(ctx, `SELECT pg_advisory_unlock(`+runLockKey+`)`, id).Scan(&unlocked)
+			if err == nil && !unlocked {
+				err = fmt.Errorf("lock was no longer held")
+			}
+			if err != nil {
+				err = fmt.Errorf("ledger: unlock %s (connection closed, which drops the lock): %w", id, err)
+				closeConn(l.conn)
+				break
+			}
 		}
 		l.conn.Release()
 	})
 	return err
 }
 
-// abandon drops the lock by closing its connection, for Close.
+// abandon drops the locks by closing their connection, for Close.
 func (l *runLock) abandon() {
 	l.once.Do(func() {
 		defer l.forget()
-		l.owner.logger.Warn("ledger: run lock still held at close; dropping it", "organization_id", l.organizationID)
+		l.owner.logger.Warn("ledger: run lock still held at close; dropping it",
+			"organization_id", strings.Join(l.organizationIDs, ", "))
 		closeConn(l.conn)
 		l.conn.Release()
 	})

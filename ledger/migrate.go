@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -22,16 +23,14 @@ const versionTable = "parchment_sync_schema_migrations"
 // database (every test has its own) migrate without waiting on each other.
 const migrateLockKey = `SELECT hashtextextended(format('parchment-sync migrate %I', current_schema()), 0)`
 
-// Migrate applies the ledger's pending migrations at url and returns the
-// versions it applied, in order; none when the ledger is up to date. A nil
-// logger discards. Connection failures wrap ErrUnreachable.
-func Migrate(ctx context.Context, url string, logger *slog.Logger) ([]int64, error) {
+// migratePostgresAt is Migrate for a postgres:// URL.
+func migratePostgresAt(ctx context.Context, url string, logger *slog.Logger) ([]int64, error) {
 	pool, err := connect(ctx, url)
 	if err != nil {
 		return nil, err
 	}
 	defer pool.Close()
-	return migrate(ctx, pool, orDiscard(logger))
+	return migrate(ctx, pool, logger)
 }
 
 func migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) ([]int64, error) {
@@ -41,8 +40,18 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) ([]in
 	}
 	defer closeProvider()
 
+	return up(ctx, provider, logger)
+}
+
+// up applies provider's pending migrations, logging each, and returns the
+// versions applied; on a partial failure, those applied before it.
+func up(ctx context.Context, provider *goose.Provider, logger *slog.Logger) ([]int64, error) {
 	results, err := provider.Up(ctx)
-	// On a partial failure results still lists what was applied.
+	// On a failure goose returns no results, but its PartialError lists
+	// what was applied before it.
+	if partial, ok := errors.AsType[*goose.PartialError](err); ok {
+		results = partial.Applied
+	}
 	applied := make([]int64, 0, len(results))
 	for _, r := range results {
 		applied = append(applied, r.Source.Version)

@@ -1,15 +1,7 @@
-// Package ledger is the PostgreSQL implementation of the sync engine's Store:
-// the record of which Parchment user each external_user_id maps to, what was
-// last synced, and every run and HTTP exchange.
-//
-// Tables are unqualified, so a ledger lives in the first schema of the
-// connection's search_path; add ?search_path=NAME to the URL to keep it apart
-// from other applications.
 package ledger
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
 
@@ -19,6 +11,10 @@ import (
 )
 
 // Postgres is a ledger in PostgreSQL. It is safe for concurrent use.
+//
+// Tables are unqualified, so a ledger lives in the first schema of the
+// connection's search_path; add ?search_path=NAME to the URL to keep it apart
+// from other applications.
 type Postgres struct {
 	pool   *pgxpool.Pool
 	logger *slog.Logger
@@ -31,14 +27,14 @@ type Postgres struct {
 
 var _ psync.Store = (*Postgres)(nil)
 
-// Open connects to the ledger at url, checks it answers and applies any
+// OpenPostgres connects to the ledger at url, checks it answers and applies any
 // pending migration. A nil logger discards. Connection and ping failures wrap
 // ErrUnreachable.
 //
 // url is a postgres:// URL; among its parameters, pool_max_conns defaults to
 // the greater of 4 and the CPU count (a held run lock occupies one),
 // connect_timeout to 10 s and application_name to parchment-sync.
-func Open(ctx context.Context, url string, logger *slog.Logger) (*Postgres, error) {
+func OpenPostgres(ctx context.Context, url string, logger *slog.Logger) (*Postgres, error) {
 	logger = orDiscard(logger)
 	pool, err := connect(ctx, url)
 	if err != nil {
@@ -65,14 +61,3 @@ func (p *Postgres) Close() {
 	}
 	p.pool.Close()
 }
-
-func orDiscard(logger *slog.Logger) *slog.Logger {
-	if logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return logger
-}
-
-// errEmptyOrganization guards every organisation-scoped call: an empty id
-// would otherwise lock or read a ledger nobody owns.
-var errEmptyOrganization = errors.New("ledger: organization id is empty")

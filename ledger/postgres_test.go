@@ -6,17 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/parchment-sync/parchment-sync/internal/pgtest"
-	"github.com/parchment-sync/parchment-sync/ledger/storetest"
-	psync "github.com/parchment-sync/parchment-sync/sync"
 )
-
-func TestStoreContract(t *testing.T) {
-	t.Parallel()
-	storetest.Run(t, func(t *testing.T) psync.Store {
-		store, _ := setup(t)
-		return store
-	})
-}
 
 // setup opens a ledger in a schema of the test's own and returns it with its
 // URL, for tests that open a second handle on the same ledger.
@@ -28,7 +18,7 @@ func setup(t *testing.T) (*Postgres, string) {
 
 func open(t *testing.T, url string) *Postgres {
 	t.Helper()
-	store, err := Open(t.Context(), url, nil)
+	store, err := OpenPostgres(t.Context(), url, nil)
 	require.NoError(t, err)
 	t.Cleanup(store.Close)
 	return store

@@ -15,9 +15,9 @@ import (
 const outcomeRunning = "running"
 
 // StartRun records run and returns its id. A zero StartedAt means now and an
-// empty Outcome means "running"; ID, FinishedAt and Counts are ignored. An
-// apply also marks the organisation's earlier applies still running as
-// abandoned.
+// empty Outcome means "running"; ID, FinishedAt, Counts and the report are
+// ignored. An apply also marks the organisation's earlier applies still
+// running as abandoned.
 func (p *Postgres) StartRun(ctx context.Context, run psync.Run) (int64, error) {
 	if run.OrganizationID == "" {
 		return 0, errEmptyOrganization
@@ -51,14 +51,21 @@ func (p *Postgres) StartRun(ctx context.Context, run psync.Run) (int64, error) {
 	return id, nil
 }
 
-// FinishRun stores the end, outcome and counts of the run with run.ID, which
-// must belong to run.OrganizationID. A zero FinishedAt means now.
+// FinishRun stores the end, outcome, counts and report (changes, failures,
+// error) of the run with run.ID, which must belong to run.OrganizationID. A
+// zero FinishedAt means now.
 func (p *Postgres) FinishRun(ctx context.Context, run psync.Run) error {
+	report, err := encodeReport(run)
+	if err != nil {
+		return fmt.Errorf("ledger: finish run %d: %w", run.ID, err)
+	}
 	tag, err := p.pool.Exec(ctx, `
 		UPDATE parchment_sync_runs
-		SET finished_at = COALESCE($3, now()), outcome = $4, counts = $5
+		SET finished_at = COALESCE($3, now()), outcome = $4, counts = $5,
+			changes = $6, failures = $7, error = NULLIF($8, '')
 		WHERE id = $1 AND organization_id = $2`,
 		run.ID, run.OrganizationID, orNull(run.FinishedAt), run.Outcome, run.Counts,
+		report.changes, report.failures, run.Error,
 	)
 	if err != nil {
 		return fmt.Errorf("ledger: finish run %d: %w", run.ID, err)
@@ -69,29 +76,62 @@ func (p *Postgres) FinishRun(ctx context.Context, run psync.Run) error {
 	return nil
 }
 
-// ErrNoRun is returned by Run for an id the ledger doesn't hold.
-var ErrNoRun = errors.New("ledger: no such run")
+// runColumns are what scanRun reads, in its order.
+const runColumns = `id, organization_id, mode, source, started_at, finished_at, outcome, counts,
+	changes, failures, COALESCE(error, '')`
 
-// Run reads back the run with id; FinishedAt is zero while it is running.
-func (p *Postgres) Run(ctx context.Context, id int64) (psync.Run, error) {
+func scanRun(row pgx.Row) (psync.Run, error) {
 	var (
 		run      psync.Run
 		finished *time.Time
+		report   runReport
 	)
-	err := p.pool.QueryRow(ctx, `
-		SELECT id, organization_id, mode, source, started_at, finished_at, outcome, counts
-		FROM parchment_sync_runs WHERE id = $1`, id,
-	).Scan(&run.ID, &run.OrganizationID, &run.Mode, &run.Source, &run.StartedAt, &finished, &run.Outcome, &run.Counts)
+	err := row.Scan(&run.ID, &run.OrganizationID, &run.Mode, &run.Source, &run.StartedAt, &finished,
+		&run.Outcome, &run.Counts, &report.changes, &report.failures, &run.Error)
+	if err != nil {
+		return psync.Run{}, err
+	}
+	if finished != nil {
+		run.FinishedAt = *finished
+	}
+	if err := decodeReport(&run, report); err != nil {
+		return psync.Run{}, err
+	}
+	return run, nil
+}
+
+// Run reads back the run with id, report included; FinishedAt is zero while
+// it is running.
+func (p *Postgres) Run(ctx context.Context, id int64) (psync.Run, error) {
+	run, err := scanRun(p.pool.QueryRow(ctx, `SELECT `+runColumns+` FROM parchment_sync_runs WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return psync.Run{}, fmt.Errorf("%w: %d", ErrNoRun, id)
 	}
 	if err != nil {
 		return psync.Run{}, fmt.Errorf("ledger: read run %d: %w", id, err)
 	}
-	if finished != nil {
-		run.FinishedAt = *finished
-	}
 	return run, nil
+}
+
+// Runs lists runs newest first (by start, then id), reports included.
+func (p *Postgres) Runs(ctx context.Context, filter RunFilter) ([]psync.Run, error) {
+	limit, err := filter.limit()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := p.pool.Query(ctx, `
+		SELECT `+runColumns+` FROM parchment_sync_runs
+		WHERE $1 = '' OR organization_id = $1
+		ORDER BY started_at DESC, id DESC
+		LIMIT $2`, filter.OrganizationID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: read runs: %w", err)
+	}
+	runs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (psync.Run, error) { return scanRun(row) })
+	if err != nil {
+		return nil, fmt.Errorf("ledger: read runs: %w", err)
+	}
+	return runs, nil
 }
 
 // orNull maps the zero time to SQL NULL, so COALESCE can default it to now().

@@ -37,12 +37,22 @@ func (p *listPage) UnmarshalJSON(b []byte) error {
 // page by page. The API has no filter, so finding one user means listing
 // all. Attempts, on the result and on an error, span all pages.
 func (c *Client) ListUsers(ctx context.Context) (*UserList, error) {
+	return c.listUsers(ctx, pageSize, false)
+}
+
+// ListUsersPage reads only the first page of at most limit (1-100) users:
+// enough to see the call works. Total is what the server reported.
+func (c *Client) ListUsersPage(ctx context.Context, limit int) (*UserList, error) {
+	return c.listUsers(ctx, min(max(limit, 1), pageSize), true)
+}
+
+func (c *Client) listUsers(ctx context.Context, limit int, firstOnly bool) (*UserList, error) {
 	const op = "list users"
 	list := &UserList{}
 	seen := map[string]bool{}
 	key := ""
 	for {
-		q := url.Values{"limit": {strconv.Itoa(pageSize)}}
+		q := url.Values{"limit": {strconv.Itoa(limit)}}
 		if key != "" {
 			q.Set("lastKey", key)
 		}
@@ -63,7 +73,7 @@ func (c *Client) ListUsers(ctx context.Context) (*UserList, error) {
 		list.Attempts = append(list.Attempts, res.Attempts...)
 		list.Status, list.Message, list.RequestID = res.Status, res.Message, res.RequestID
 		key = pageKey(page.Pagination.LastKey)
-		if key == "" {
+		if key == "" || firstOnly {
 			return list, nil
 		}
 		if seen[key] {

@@ -76,7 +76,7 @@ type Progress interface {
 
 type noProgress struct{}
 
-func (noProgress) Start(int)    {}
+func (noProgress) Start(int)   {}
 func (noProgress) Done(Action) {}
 
 // Leavers is the policy for people who left.

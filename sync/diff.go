@@ -118,6 +118,8 @@ func compare(row *mapping.Row, e *Entry) decision {
 		d.action, d.problems, d.steps, d.fields = ActionInvalid, problems, nil, nil
 	case e.Disabled():
 		d.action, d.note = ActionEnable, "back on the roster: enabled"
+	case memberOnly(e):
+		d.action, d.note = ActionEnable, "Parchment holds only the member role (disabled by hand?): enabled and roles restored"
 	case len(steps) > 0:
 		d.action = ActionUpdate
 	case len(manual) > 0:
@@ -148,7 +150,7 @@ func (lc lifecycle) absent(e *Entry) decision {
 	switch {
 	case lc.leavers == LeaversReport:
 		d.action = ActionOrphaned
-		d.note = fmt.Sprintf("absent from the source in %d consecutive apply(s); not disabled (--leavers report)", d.absentRuns)
+		d.note = fmt.Sprintf("absent from the source in %d consecutive %s; not disabled (--leavers report)", d.absentRuns, plural(d.absentRuns, "apply", "applies"))
 	case d.absentRuns >= lc.absentRuns:
 		d.action, d.steps = ActionDisable, []step{{kind: stepDisable}}
 		d.note = fmt.Sprintf("absent from the source in %d consecutive applies (--absent-runs %d)", d.absentRuns, lc.absentRuns)
@@ -184,4 +186,11 @@ func repeatedIDs(rows []mapping.Row) map[string]bool {
 		}
 	}
 	return out
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"errors"
+	"fmt"
 	gosync "sync"
 	"time"
 
@@ -31,10 +32,21 @@ type executor struct {
 	fatal    error
 	// denied holds, per kind of step the organisation does not allow, why.
 	denied map[stepKind]string
+	// scopesKnown is set when the token answer listed the granted scopes;
+	// until then gates holds back each kind behind its first call.
+	scopesKnown bool
+	gates       map[stepKind]chan struct{}
+	// silent counts calls in a row that got no answer at all.
+	silent int
 }
 
+// unreachableAfter is how many calls in a row may get no answer at all
+// (every retry included) before Parchment is taken to be unreachable and
+// the run aborts, rather than spend the night timing out row by row.
+const unreachableAfter = 3
+
 func newExecutor(cfg Config, runID int64, t *tally) *executor {
-	x := &executor{cfg: cfg, runID: runID, t: t, stop: make(chan struct{}), denied: map[stepKind]string{}}
+	x := &executor{cfg: cfg, runID: runID, t: t, stop: make(chan struct{}), denied: map[stepKind]string{}, gates: map[stepKind]chan struct{}{}}
 	x.dir = &directory{api: cfg.API, recordReads: x.recordReads}
 	return x
 }
@@ -132,6 +144,25 @@ func (x *executor) abort(err error) {
 	x.stopOnce.Do(func() { close(x.stop) })
 }
 
+// noteSilence aborts the run once enough calls in a row got no answer.
+func (x *executor) noteSilence(pe *parchment.Error) {
+	if pe.Status != 0 || len(pe.Attempts) == 0 || !parchment.IsRetry(pe) {
+		return
+	}
+	for _, a := range pe.Attempts {
+		if a.Status != 0 {
+			return
+		}
+	}
+	x.mu.Lock()
+	x.silent++
+	n := x.silent
+	x.mu.Unlock()
+	if n == unreachableAfter {
+		x.abort(fmt.Errorf("Parchment did not answer %d calls in a row, retries included (last: %v): it looks unreachable; check --api-url and the network, then run again", n, pe.Err))
+	}
+}
+
 func (x *executor) fatalErr() error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -182,8 +213,15 @@ func (x *executor) one(ctx context.Context, d decision) {
 // ErrParchmentUserTaken is left to the caller, as a failure of one row.
 func (x *executor) commit(c Commit) error {
 	err := x.cfg.Store.Commit(x.ledgerCtx, x.cfg.OrganizationID, c)
+	answered := false
 	for _, a := range c.Attempts {
 		x.t.attempted(a.HTTPStatus)
+		answered = answered || a.HTTPStatus != 0
+	}
+	if answered {
+		x.mu.Lock()
+		x.silent = 0
+		x.mu.Unlock()
 	}
 	if err != nil && !errors.Is(err, ErrParchmentUserTaken) {
 		x.abort(err)
@@ -245,6 +283,7 @@ func (x *executor) refused(op string, c Change, err error, keep Commit) Failure 
 		if parchment.IsFatal(err) {
 			x.abort(err)
 		}
+		x.noteSilence(pe)
 	}
 	x.record(op, c, err, keep)
 	x.cfg.Logger.Warn(op+" failed", "external_user_id", c.ExternalUserID, "line", c.Line,

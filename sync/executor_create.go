@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -84,12 +85,12 @@ func (x *executor) created(ctx context.Context, row *mapping.Row, pending *Entry
 	}
 	switch {
 	case res.Status == http.StatusAccepted:
-		c.Note = "Parchment matched an existing user with conflicting demographics: adopted, review it in Parchment"
-		x.adopt(ctx, row, res.UserID, attempts, answerOf(res), c)
+		x.adopt(ctx, row, adoption{userID: res.UserID, attempts: attempts, answer: withoutAttempts(answerOf(res)), action: ActionAdopt,
+			note: "Parchment matched an existing user with conflicting demographics: adopted, review it in Parchment"}, c)
 		return
 	case res.Code == parchment.CodeUserAlreadyExists:
-		c.Note = "Parchment already had a user with this email: adopted"
-		x.adopt(ctx, row, res.UserID, attempts, answerOf(res), c)
+		x.adopt(ctx, row, adoption{userID: res.UserID, attempts: attempts, answer: withoutAttempts(answerOf(res)), action: ActionAdopt,
+			note: "Parchment already had a user with this email: adopted"}, c)
 		return
 	case res.Code == parchment.CodeProviderCreationFailed:
 		c.Note = "the provider part failed: provider fields are sent again next run"
@@ -134,24 +135,29 @@ func (x *executor) recoverExisting(ctx context.Context, row *mapping.Row, pendin
 		if !ours {
 			keep.Forget = rec.ExternalUserID
 		}
-		x.fail("create", c, fmt.Errorf("Parchment says this user exists (HTTP %d, request %s) but no user with this external id or email is listed: a person must link them", pe.Status, pe.RequestID), keep)
+		x.fail("create", c, linkError{"Parchment says this person exists, but no user is listed with this external_user_id, nor with this email and no other partner's external_user_id", withoutAttempts(pe)}, keep)
 		return
 	}
 	c.RequestID = pe.RequestID
-	if ours && (byExternalID || pe.Code != parchment.CodeUserAlreadyExists) {
-		// Our own earlier create landed: it carried the pending values.
-		if c.Note == "" {
-			c.Note = "recovered a create whose answer was lost"
-		}
-		x.mapTo(ctx, row, u.UserID, pending.Fields, attempts, c, ActionCreate, true)
-		return
+	a := adoption{userID: u.UserID, attempts: attempts, answer: withoutAttempts(pe), ours: ours,
+		action: ActionAdopt, note: "Parchment already had a user with this email: adopted"}
+	switch {
+	case ours && (byExternalID || pe.Code != parchment.CodeUserAlreadyExists):
+		// Our own earlier create landed; read back like any other, so a
+		// user that only carries our id is not taken on trust.
+		a.action, a.note = ActionCreate, cmp.Or(c.Note, "recovered a create whose answer was lost")
+	case byExternalID:
+		a.note = "Parchment already had a user with this external_user_id: adopted"
 	}
-	if byExternalID {
-		c.Note = "Parchment already had a user with this external_user_id: adopted"
-	} else {
-		c.Note = "Parchment already had a user with this email: adopted"
-	}
-	x.adopt(ctx, row, u.UserID, attempts, pe, c)
+	x.adopt(ctx, row, a, c)
+}
+
+// withoutAttempts copies an answer for wrapping into a failure whose
+// attempts are recorded already.
+func withoutAttempts(pe *parchment.Error) *parchment.Error {
+	cp := *pe
+	cp.Attempts = nil
+	return &cp
 }
 
 // answerOf is a create's answer in the form recoverExisting and adopt take.
@@ -170,34 +176,49 @@ type linkError struct {
 func (e linkError) Error() string { return e.msg + ": a person must link them in Parchment" }
 func (e linkError) Unwrap() error { return e.answer }
 
+// adoption is a user Parchment already has that may be this person.
+type adoption struct {
+	userID   string
+	attempts []Attempt
+	// answer is the create's answer that said the person exists.
+	answer *parchment.Error
+	// ours marks a create of ours that may have landed: its intent is kept
+	// when the user cannot be read, so the next run resolves it.
+	ours   bool
+	action Action // ActionAdopt, or ActionCreate for our own recovered create
+	note   string
+}
+
 // adopt maps a user that existed in Parchment before this ledger knew of
 // it. The user is read first: its live values become the ledger's
 // last-synced state, so the follow-up sends exactly what differs from the
 // roster. A user that proves to be someone else's is a failure for a
-// person, never a guess. The create was answered "exists", so no intent of
-// ours is left to resolve.
-func (x *executor) adopt(ctx context.Context, row *mapping.Row, userID string, attempts []Attempt, answer *parchment.Error, c Change) {
+// person, never a guess.
+func (x *executor) adopt(ctx context.Context, row *mapping.Row, a adoption, c Change) {
 	rec := row.Record
-	forget := Commit{Attempts: attempts, Forget: rec.ExternalUserID}
-	// Its attempts are in attempts already.
-	cause := *answer
-	cause.Attempts = nil
-	answer = &cause
-	u, err := x.cfg.API.GetUser(ctx, userID)
+	keep := Commit{Attempts: a.attempts}
+	if !a.ours {
+		// The create was answered "exists": no intent of ours is left.
+		keep.Forget = rec.ExternalUserID
+	}
+	u, err := x.cfg.API.GetUser(ctx, a.userID)
 	if err != nil {
-		x.fail("get", c, err, forget)
+		x.fail("get", c, err, keep)
 		return
 	}
-	forget.Attempts = append(forget.Attempts, x.attempts("get", rec.ExternalUserID, u.Attempts)...)
+	keep.Attempts = append(keep.Attempts, x.attempts("get", rec.ExternalUserID, u.Attempts)...)
+	// Either way the user is not ours to take: nothing was created.
+	keep.Forget = rec.ExternalUserID
 	switch {
 	case u.ExternalUserID != "" && u.ExternalUserID != rec.ExternalUserID:
-		x.fail("create", c, linkError{fmt.Sprintf("Parchment answered that this person exists as user %s, which carries another external_user_id", userID), answer}, forget)
+		x.fail("create", c, linkError{fmt.Sprintf("Parchment answered that this person exists as user %s, which carries another external_user_id", a.userID), a.answer}, keep)
 		return
 	case u.Email != "" && !strings.EqualFold(strings.TrimSpace(u.Email), rec.Email):
-		x.fail("create", c, linkError{fmt.Sprintf("Parchment user %s carries this external_user_id but another email", userID), answer}, forget)
+		x.fail("create", c, linkError{fmt.Sprintf("Parchment user %s carries this external_user_id but another email", a.userID), a.answer}, keep)
 		return
 	}
-	x.mapTo(ctx, row, userID, liveFields(u, rec.Fields()), forget.Attempts, c, ActionAdopt, true)
+	c.Note = a.note
+	x.mapTo(ctx, row, a.userID, liveFields(u, rec.Fields()), keep.Attempts, c, a.action, true)
 }
 
 // mapTo commits the mapping and counts the row as action. With followUp

@@ -23,6 +23,8 @@ import (
 type scriptedAPI struct {
 	create func(n int, req parchment.CreateUserRequest) (*parchment.CreateResult, error)
 	list   func() (*parchment.UserList, error)
+	// get answers reads; nil refuses them.
+	get func(userID string) (*parchment.User, error)
 
 	mu      gosync.Mutex
 	creates int
@@ -53,8 +55,11 @@ func (a *scriptedAPI) EnableUser(context.Context, string) (*parchment.Result, er
 	return nil, errors.New("no enable expected")
 }
 
-func (a *scriptedAPI) GetUser(context.Context, string) (*parchment.User, error) {
-	return nil, errors.New("no read expected")
+func (a *scriptedAPI) GetUser(_ context.Context, userID string) (*parchment.User, error) {
+	if a.get == nil {
+		return nil, errors.New("no read expected")
+	}
+	return a.get(userID)
 }
 
 func (a *scriptedAPI) ListUsers(context.Context) (*parchment.UserList, error) {
@@ -162,6 +167,11 @@ func TestCreateAnsweredWithoutAnIDIsFoundByListing(t *testing.T) {
 			return &parchment.UserList{Users: []parchment.ListedUser{
 				{UserID: "usr_found", Email: rec.Email, ExternalUserID: rec.ExternalUserID},
 			}}, nil
+		},
+		get: func(userID string) (*parchment.User, error) {
+			// The found user is read back before it is mapped.
+			return &parchment.User{UserID: userID, Email: rec.Email, ExternalUserID: rec.ExternalUserID,
+				FullName: rec.GivenName + " " + rec.FamilyName, AccessRoles: rec.AccessRoles}, nil
 		},
 	}
 

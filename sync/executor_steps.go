@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	gosync "sync"
 	"time"
 
 	"github.com/parchment-sync/parchment-sync/parchment"
@@ -38,15 +39,18 @@ func (x *executor) synced(ctx context.Context, d decision, c Change) {
 // refusal it counts the row failed and returns false.
 func (x *executor) runSteps(ctx context.Context, e *Entry, steps []step, c *Change) bool {
 	for _, s := range steps {
+		release := x.firstOfKind(ctx, s.kind)
 		if reason := x.deniedReason(s.kind); reason != "" {
+			release()
 			x.t.add(actionFailed, *c, Failure{ExternalUserID: c.ExternalUserID, Line: c.Line, Message: reason})
 			return false
 		}
 		res, err := x.send(ctx, e.ParchmentUserID, s)
+		if err != nil && parchment.IsDenied(err) {
+			err = x.deny(s.kind, err)
+		}
+		release()
 		if err != nil {
-			if parchment.IsDenied(err) {
-				err = x.deny(s.kind, err)
-			}
 			x.fail(string(s.kind), *c, err, Commit{})
 			return false
 		}
@@ -82,6 +86,31 @@ func (x *executor) send(ctx context.Context, userID string, s step) (*parchment.
 		}
 		return &res.Result, nil
 	}
+}
+
+// firstOfKind holds a call back until the first call of its kind has been
+// answered, when the organisation's scopes are unknown (a ready token):
+// a 403 then stops the kind before the others are sent. The first caller
+// must call release once its answer is handled.
+func (x *executor) firstOfKind(ctx context.Context, k stepKind) (release func()) {
+	x.mu.Lock()
+	if x.scopesKnown {
+		x.mu.Unlock()
+		return func() {}
+	}
+	gate, seen := x.gates[k]
+	if !seen {
+		gate = make(chan struct{})
+		x.gates[k] = gate
+		x.mu.Unlock()
+		return gosync.OnceFunc(func() { close(gate) })
+	}
+	x.mu.Unlock()
+	select {
+	case <-gate:
+	case <-ctx.Done():
+	}
+	return func() {}
 }
 
 // scopeInDetail finds the scope a 403's detail names.
@@ -143,6 +172,9 @@ func (x *executor) checkScopes(ctx context.Context) ([]string, error) {
 	if err != nil || !known {
 		return nil, err
 	}
+	x.mu.Lock()
+	x.scopesKnown = true
+	x.mu.Unlock()
 	granted := map[string]bool{}
 	for _, s := range scopes {
 		granted[s] = true

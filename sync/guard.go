@@ -42,8 +42,12 @@ func (e *HeldError) Error() string {
 func (e *HeldError) Unwrap() error { return ErrHeld }
 
 // guard counts who would leave and returns the hold when both limits are
-// exceeded, nil otherwise.
+// exceeded, nil otherwise. With LeaversReport nobody's access is taken, so
+// nothing is held.
 func guard(cfg Config, decisions []decision, entries map[string]Entry) *Hold {
+	if cfg.Leavers == LeaversReport {
+		return nil
+	}
 	h := Hold{MaxLeavers: cfg.MaxLeavers, MaxLeaversPercent: cfg.MaxLeaversPercent}
 	for _, e := range entries {
 		if e.State == StateSynced && !e.Disabled() {

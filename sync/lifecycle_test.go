@@ -477,7 +477,7 @@ func TestForbiddenChangeStopsThatKindOnly(t *testing.T) {
 	}
 	people[5].Roles = "admin"
 	people = append(people, rostertest.Person{ID: "EMP9000", Given: "New", Family: "Joiner", Email: "joiner@clinic.example", Roles: "admin"})
-	r, err := f.applyWith(rowsOf(t, people), func(c *psync.Config) { c.Concurrency = 1 })
+	r, err := f.applyWith(rowsOf(t, people), func(c *psync.Config) { c.Concurrency = 8 })
 	require.NoError(t, err)
 	require.Equal(t, psync.Counts{Create: 1, Update: 1, Failed: 3, Unchanged: 4}, r.Counts)
 	require.Equal(t, []string{"admin"}, f.user(people[5].ID).AccessRoles, "the roles call is another kind")
@@ -490,4 +490,81 @@ func TestForbiddenChangeStopsThatKindOnly(t *testing.T) {
 		}
 	}
 	require.Equal(t, 1, sent, "the first refusal stops the kind: the others are not sent")
+}
+
+func TestLostCreateLandingOnAnotherEmailNeedsAPerson(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{})
+	rows := adminRows(t, 1)
+	rec := rows[0].Record
+	// A dead run left the intent; Parchment holds our id on someone else.
+	e := psync.Entry{ExternalUserID: rec.ExternalUserID, State: psync.StatePending, Email: rec.Email, Fields: rec.Fields()}
+	require.NoError(t, f.store.Commit(context.Background(), f.org, psync.Commit{Entry: &e}))
+	_, err := f.server.SeedUser(f.org, parchmenttest.User{ExternalUserID: rec.ExternalUserID, Email: "old.address@clinic.example", GivenName: "A", FamilyName: "B"})
+	require.NoError(t, err)
+
+	r := f.apply(rows)
+	require.Equal(t, psync.Counts{Failed: 1}, r.Counts)
+	require.Contains(t, r.Failures[0].Message, "another email")
+	require.Equal(t, 409, r.Failures[0].HTTPStatus)
+	require.NotContains(t, mustEntries(t, f), rec.ExternalUserID)
+}
+
+func TestRenamedNonProviderSettlesUnderRefresh(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{})
+	people := rostertest.Staff(2)
+	f.apply(rowsOf(t, people))
+	people[1].Given = "Renamed"
+	rows := rowsOf(t, people)
+	require.Equal(t, 1, f.apply(rows).Counts.Update)
+	refresh := func(c *psync.Config) { c.Refresh = true }
+	for range 2 {
+		r, err := f.applyWith(rows, refresh)
+		require.NoError(t, err)
+		require.Equal(t, psync.Counts{Unchanged: 2}, r.Counts, "the full name is all an update can change")
+	}
+}
+
+func TestUserDisabledByHandIsEnabledAgain(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{})
+	people := rostertest.Staff(2)
+	rows := rowsOf(t, people)
+	f.apply(rows)
+	u := f.user(people[1].ID)
+	_, err := f.client(nil).DisableUser(context.Background(), u.UserID)
+	require.NoError(t, err)
+
+	r, err := f.applyWith(rows, func(c *psync.Config) { c.Refresh = true })
+	require.NoError(t, err)
+	require.Equal(t, psync.Counts{Enable: 1, Unchanged: 1}, r.Counts)
+	back := f.user(people[1].ID)
+	require.False(t, back.Disabled)
+	require.Equal(t, []string{"receptionist"}, back.AccessRoles)
+}
+
+func TestLeaversReportIsNeverHeld(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{})
+	people := rostertest.Staff(20)
+	f.apply(rowsOf(t, people))
+	r, err := f.applyWith(rowsOf(t, people[:5]), func(c *psync.Config) { c.Leavers = psync.LeaversReport })
+	require.NoError(t, err, "nobody's access is taken, so nothing is held")
+	require.Equal(t, psync.Counts{Orphaned: 15, Unchanged: 5}, r.Counts)
+}
+
+func TestUnreachableParchmentAbortsTheRun(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{})
+	api := f.client(func(c *parchment.Config) {
+		c.BaseURL = "http://127.0.0.1:1/external" // nothing listens there
+		c.MaxAttempts = 2
+	})
+	rows := adminRows(t, 20)
+	r, err := psync.Apply(context.Background(), f.config(api), rows)
+	var abort *psync.AbortError
+	require.ErrorAs(t, err, &abort)
+	require.Contains(t, err.Error(), "unreachable")
+	require.Less(t, r.Counts.Failed, 20, "the run stopped instead of timing out row by row")
 }

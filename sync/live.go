@@ -26,20 +26,13 @@ func liveFields(u *parchment.User, fallback map[string]string) map[string]string
 		slices.Sort(roles)
 		out[mapping.FieldAccessRoles] = strings.Join(slices.Compact(roles), ",")
 	}
-	switch {
-	case u.Details != nil:
-		out[mapping.FieldGivenName], out[mapping.FieldFamilyName] = u.Details.GivenName, u.Details.FamilyName
-		set(mapping.FieldTitle, u.Details.Title)
-		set(mapping.FieldDateOfBirth, u.Details.DateOfBirth)
-		set(mapping.FieldSex, u.Details.Sex)
-	case u.ProviderDetails != nil:
-		out[mapping.FieldGivenName], out[mapping.FieldFamilyName] = u.ProviderDetails.GivenName, u.ProviderDetails.FamilyName
+	if d := u.Details; d != nil {
+		set(mapping.FieldTitle, d.Title)
+		set(mapping.FieldDateOfBirth, d.DateOfBirth)
+		set(mapping.FieldSex, d.Sex)
 	}
-	if u.FullName != "" && u.FullName != strings.TrimSpace(out[mapping.FieldGivenName]+" "+out[mapping.FieldFamilyName]) {
-		// The full name says otherwise (edited in the portal, or the older
-		// answer's only name): the update sends the roster's names.
-		out[mapping.FieldGivenName], out[mapping.FieldFamilyName] = "", ""
-	}
+	given, family := liveNames(u, fallback)
+	out[mapping.FieldGivenName], out[mapping.FieldFamilyName] = given, family
 	if p := u.ProviderDetails; p != nil {
 		for field, v := range map[string]string{
 			mapping.FieldDateOfBirth: p.DateOfBirth, mapping.FieldSex: p.Sex, mapping.FieldTitle: p.Title,
@@ -54,6 +47,38 @@ func liveFields(u *parchment.User, fallback map[string]string) map[string]string
 		}
 	}
 	return out
+}
+
+// liveNames reads the names. full_name is the one name every user has and
+// the only one the update of a non-provider can change, so when it is what
+// the fallback's names make, those are the names; otherwise the details'
+// names count when they make the full name; otherwise the names are
+// unknown (empty), so the roster's are sent.
+func liveNames(u *parchment.User, fallback map[string]string) (given, family string) {
+	join := func(g, f string) string { return strings.TrimSpace(g + " " + f) }
+	if u.FullName != "" && u.FullName == join(fallback[mapping.FieldGivenName], fallback[mapping.FieldFamilyName]) {
+		return fallback[mapping.FieldGivenName], fallback[mapping.FieldFamilyName]
+	}
+	for _, d := range []struct{ g, f string }{detailsNames(u.Details), providerNames(u.ProviderDetails)} {
+		if d.g != "" && (u.FullName == "" || u.FullName == join(d.g, d.f)) {
+			return d.g, d.f
+		}
+	}
+	return "", ""
+}
+
+func detailsNames(d *parchment.UserDetails) struct{ g, f string } {
+	if d == nil {
+		return struct{ g, f string }{}
+	}
+	return struct{ g, f string }{d.GivenName, d.FamilyName}
+}
+
+func providerNames(p *parchment.ProviderDetails) struct{ g, f string } {
+	if p == nil {
+		return struct{ g, f string }{}
+	}
+	return struct{ g, f string }{p.GivenName, p.FamilyName}
 }
 
 // drifted lists the fields whose live value differs from the ledger's.

@@ -56,7 +56,7 @@ type Report struct {
 	Requests map[string]int `json:"requests"`
 	// Warnings are said before anything is sent, such as kinds of change
 	// the organisation's scopes do not allow.
-	Warnings []string `json:"warnings,omitempty"`
+	Warnings []string `json:"warnings"`
 	// Error says why a run was aborted, held or never started; empty
 	// otherwise.
 	Error string `json:"error,omitempty"`
@@ -108,16 +108,13 @@ func (t *tally) add(action Action, c Change, fails ...Failure) {
 	case ActionUnchanged:
 		t.counts.Unchanged++
 	case ActionManual:
-		// counted below, from c.Manual
+		t.counts.Manual++
 	case ActionOrphaned:
 		t.counts.Orphaned++
 	case ActionInvalid:
 		t.counts.Invalid++
 	case actionFailed:
 		t.counts.Failed++
-	}
-	if len(c.Manual) > 0 && action != ActionInvalid {
-		t.counts.Manual++
 	}
 	c.Action = action
 	if action != ActionUnchanged || c.Note != "" {
@@ -141,6 +138,9 @@ func (t *tally) report(r *Report) {
 	}
 	if r.Changes == nil {
 		r.Changes = []Change{}
+	}
+	if r.Warnings == nil {
+		r.Warnings = []string{}
 	}
 	// Workers finish in any order; reports must not.
 	slices.SortStableFunc(r.Failures, func(a, b Failure) int {

@@ -27,7 +27,7 @@ const testToken = "test-token"
 // stand-in Parchment, and an organisation nobody else uses.
 type fixture struct {
 	t      testing.TB
-	store  *ledger.Postgres
+	store  ledger.Ledger
 	server *parchmenttest.Server
 	org    string
 }

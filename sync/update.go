@@ -35,7 +35,7 @@ func providerDetailFields() []string {
 // the changes a person must make in Parchment, and the problems that stop
 // the row.
 func planChanges(rec mapping.Record, e *Entry) (steps []step, fields, manual []string, problems []mapping.Problem) {
-	if e.Disabled() {
+	if e.Disabled() || memberOnly(e) {
 		steps = append(steps, step{kind: stepEnable})
 	}
 	had := strings.Split(e.Fields[mapping.FieldAccessRoles], ",")
@@ -61,6 +61,14 @@ func planChanges(rec mapping.Record, e *Entry) (steps []step, fields, manual []s
 		fields = append(fields, up.changed...)
 	}
 	return steps, fields, manual, nil
+}
+
+// memberOnly reports whether Parchment was seen holding only the member
+// role, which is what a disable leaves: the user was likely disabled by
+// hand in the portal. Reads do not say, and enabling an enabled user is
+// harmless, so an active roster row enables them.
+func memberOnly(e *Entry) bool {
+	return !e.Disabled() && e.Fields[mapping.FieldAccessRoles] == parchment.RoleMember
 }
 
 // planUpdate compares a roster record with the values last synced and

@@ -44,6 +44,8 @@ func Run(t *testing.T, newStore func(t *testing.T) psync.Store) {
 		{"ConcurrentClaimsOfOneParchmentUser", testConcurrentClaims},
 		{"LifecycleStateRoundTrip", testLifecycleStateRoundTrip},
 		{"HeldRunRoundTrip", testHeldRunRoundTrip},
+		{"ReportRoundTrip", testReportRoundTrip},
+		{"RunsNewestFirst", testRunsNewestFirst},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/parchment-sync/parchment-sync/ledger"
 	"github.com/parchment-sync/parchment-sync/parchment"
 	psync "github.com/parchment-sync/parchment-sync/sync"
 )
@@ -124,7 +125,7 @@ func (a *app) flagJob(f *syncFlags) job {
 	return job{
 		orgID:       firstSet(f.orgID, a.getenv(envOrganizationID)),
 		apiURL:      firstSet(f.apiURL, a.getenv(envAPIURL)),
-		ledgerURL:   firstSet(f.ledgerURL, a.getenv(envLedgerURL), a.getenv(envDatabaseURL)),
+		ledgerURL:   firstSet(f.ledgerURL, a.getenv(envLedgerURL), a.getenv(envDatabaseURL), a.defaultLedger()),
 		source:      f.source,
 		rate:        f.rate,
 		burst:       f.burst,
@@ -151,7 +152,7 @@ func (a *app) configJob(f *syncFlags, o orgConfig) (job, error) {
 	j := job{
 		name: o.name(), orgID: o.text("organization_id"),
 		apiURL:    firstSet(o.text("api_url"), a.getenv(envAPIURL)),
-		ledgerURL: firstSet(o.text("ledger"), a.getenv(envLedgerURL), a.getenv(envDatabaseURL)),
+		ledgerURL: firstSet(o.text("ledger"), a.getenv(envLedgerURL), a.getenv(envDatabaseURL), a.defaultLedger()),
 		source: sourceFlags{
 			csv: o.text("csv"), mappingFile: o.text("mapping"), db: o.text("source_db"), query: o.text("source_query"),
 		},
@@ -197,6 +198,16 @@ func (a *app) configJob(f *syncFlags, o orgConfig) (job, error) {
 	return j, errors.Join(errs...)
 }
 
+// defaultLedger is the embedded SQLite ledger used when none is set, or ""
+// when neither XDG_STATE_HOME nor HOME says where it goes.
+func (a *app) defaultLedger() string {
+	url, err := ledger.DefaultURL(func(k string) string { return a.getenv(k) })
+	if err != nil {
+		return ""
+	}
+	return url
+}
+
 func selectOrgs(orgs []orgConfig, names []string) ([]orgConfig, error) {
 	if len(names) == 0 {
 		return orgs, nil
@@ -231,7 +242,7 @@ func (a *app) checkJob(mode psync.Mode, j job) []error {
 		bad("%s is required", j.where("organization_id"))
 	}
 	if j.ledgerURL == "" {
-		bad("%s is required", j.where("ledger"))
+		bad("%s is required (the default, under XDG_STATE_HOME or HOME, is unavailable)", j.where("ledger"))
 	}
 	if err := j.source.check(); err != nil {
 		if j.name != "" {

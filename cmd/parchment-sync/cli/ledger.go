@@ -8,17 +8,25 @@ import (
 	"github.com/parchment-sync/parchment-sync/ledger"
 )
 
+// ledgerURLHelp says how --ledger and --from are resolved.
+const ledgerURLHelp = "ledger URL: postgres://…, postgresql://… or sqlite:PATH (env PARCHMENT_LEDGER_URL, then DATABASE_URL, then sqlite:$XDG_STATE_HOME/parchment-sync/ledger.db)"
+
 func (a *app) ledgerCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "ledger", Short: "Manage the ledger database"}
-	var url string
+	cmd := &cobra.Command{Use: "ledger", Short: "Manage the ledger (PostgreSQL or a SQLite file)"}
+	cmd.AddCommand(a.ledgerMigrateCommand(), a.ledgerCopyCommand())
+	return cmd
+}
+
+func (a *app) ledgerMigrateCommand() *cobra.Command {
+	var given string
 	migrate := &cobra.Command{
 		Use:   "migrate",
 		Short: "Apply the ledger's pending migrations",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			url = firstSet(url, a.getenv(envLedgerURL), a.getenv(envDatabaseURL))
-			if url == "" {
-				return usageErr("--ledger, %s or %s is required", envLedgerURL, envDatabaseURL)
+			url, err := a.ledgerURL(given)
+			if err != nil {
+				return withCode(ExitUsage, err)
 			}
 			logger, err := a.logger("info")
 			if err != nil {
@@ -32,7 +40,6 @@ func (a *app) ledgerCommand() *cobra.Command {
 			return nil
 		},
 	}
-	migrate.Flags().StringVar(&url, "ledger", "", "PostgreSQL URL of the ledger (env PARCHMENT_LEDGER_URL, then DATABASE_URL)")
-	cmd.AddCommand(migrate)
-	return cmd
+	migrate.Flags().StringVar(&given, "ledger", "", ledgerURLHelp)
+	return migrate
 }

@@ -40,7 +40,7 @@ func writeText(w io.Writer, r *psync.Report) error {
 			detail = append(detail, "change in Parchment by hand: "+strings.Join(c.Manual, ", "))
 		}
 		if len(c.Drift) > 0 {
-			detail = append(detail, "drift (changed in Parchment by hand, overwritten): "+strings.Join(c.Drift, ", "))
+			detail = append(detail, "drift (changed in Parchment by hand): "+strings.Join(c.Drift, ", "))
 		}
 		if c.Note != "" {
 			detail = append(detail, c.Note)

@@ -82,11 +82,13 @@ func (a *app) runSandbox(ctx context.Context, f *sandboxFlags) error {
 		return usageErr("listen on %s: %v", f.addr, err)
 	}
 	srv := &http.Server{Handler: server, ReadHeaderTimeout: 10 * time.Second}
-	// Say which credentials it checks, without echoing any secret. Scripts
+	// Say which credentials it checks, without echoing a secret you set
+	// (the built-in defaults are rehearsal values, shown to be used). Scripts
 	// parse "base URL http://…" from the first line: keep its wording.
 	fmt.Fprintf(a.stdout, "Parchment stand-in listening; base URL http://%s%s\n", ln.Addr(), parchmenttest.PathPrefix)
-	fmt.Fprintf(a.stdout, "it accepts %s as the bearer token when set, tokens from POST /v1/token with %s and %s (defaults %q and the sandbox secret), and %s (default: the sandbox secret)\n",
-		envToken, envPartnerID, envPartnerSecret, parchmenttest.DefaultPartnerID, envOrganizationSecret)
+	fmt.Fprintf(a.stdout, "it accepts %s as the bearer token when set, tokens from POST /v1/token with %s and %s (defaults %q and %q), and %s (default %q)\n",
+		envToken, envPartnerID, envPartnerSecret, parchmenttest.DefaultPartnerID, parchmenttest.DefaultPartnerSecret,
+		envOrganizationSecret, parchmenttest.DefaultOrganizationSecret)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
