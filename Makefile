@@ -13,9 +13,9 @@ all: vet test build
 build:
 	$(GO) build -o $(BIN) ./cmd/parchment-sync
 
-## demo: the real job on samples/ against the Parchment stand-in and a throwaway PostgreSQL
+## demo: the real job on samples/ against the Parchment stand-in and a throwaway SQLite ledger
 demo: build
-	scripts/with-postgres.sh scripts/demo.sh
+	scripts/demo.sh
 
 ## test: run every test, with race detection, against a throwaway PostgreSQL
 test:

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Usage: scripts/with-postgres.sh scripts/demo.sh
+# Usage: scripts/demo.sh
 #
 # The real job against the in-memory Parchment stand-in: plan the sample
 # roster, apply it, apply it again (nothing is sent), then apply an edited
-# roster (only partial updates are sent). Needs PARCHMENT_TEST_DATABASE_URL,
-# which scripts/with-postgres.sh provides.
+# roster (only partial updates are sent), and so on through the staff
+# lifecycle. The ledger is a throwaway SQLite file: no PostgreSQL needed
+# (set PARCHMENT_DEMO_LEDGER to use another, e.g. a postgres:// URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,9 +17,8 @@ bin=bin/parchment-sync
 export PARCHMENT_TOKEN=demo-token
 export PARCHMENT_ORGANIZATION_SECRET=demo-organization-secret
 export PARCHMENT_ORGANIZATION_ID=demo-clinic
-export PARCHMENT_LEDGER_URL=$PARCHMENT_TEST_DATABASE_URL
-
 workdir=$(mktemp -d)
+export PARCHMENT_LEDGER_URL=${PARCHMENT_DEMO_LEDGER:-sqlite:$workdir/ledger.db}
 sandbox_pid=
 cleanup() {
 	[[ -n $sandbox_pid ]] && kill "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null

@@ -53,7 +53,7 @@ func (a *app) runCheck(ctx context.Context, f *syncFlags) error {
 	if err := f.resolve(); err != nil {
 		return err
 	}
-	logger, err := a.logger(f.logLevel)
+	logger, err := a.loggerTo(a.stderr, f.logLevel, f.ops.logFormat)
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}

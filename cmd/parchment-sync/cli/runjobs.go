@@ -22,6 +22,9 @@ type jobResult struct {
 	elapsed time.Duration
 	// settings are what the decisions were made with, for a plan file.
 	settings planSettings
+	// lastSuccess is when the organisation's previous finished apply
+	// started, for the metrics.
+	lastSuccess time.Time
 }
 
 func (r jobResult) code() int { return codeOf(r.err) }
@@ -37,7 +40,7 @@ func codeOf(err error) int {
 
 // runJobs runs every job, at most --parallel at once, each with its own
 // client (so its own rate limit), lock and run record.
-func (a *app) runJobs(ctx context.Context, mode psync.Mode, f *syncFlags, jobs []job, logger *slog.Logger) []jobResult {
+func (a *app) runJobs(ctx context.Context, mode psync.Mode, f *syncFlags, jobs []job, logger *slog.Logger, display *progressDisplay) []jobResult {
 	results := make([]jobResult, len(jobs))
 	p := pool.New().WithMaxGoroutines(f.fleet.parallel)
 	for i, j := range jobs {
@@ -47,7 +50,7 @@ func (a *app) runJobs(ctx context.Context, mode psync.Mode, f *syncFlags, jobs [
 				log = logger.With("organization", j.name)
 			}
 			started := time.Now()
-			report, err := a.runJob(ctx, mode, f, j, log)
+			report, lastSuccess, err := a.runJob(ctx, mode, f, j, log, display.Bar(firstSet(j.name, j.orgID)))
 			if report == nil && f.output == "json" {
 				// Scripts parse stdout whatever the exit code: a run that
 				// never started still answers with one object, counts zero.
@@ -59,7 +62,7 @@ func (a *app) runJobs(ctx context.Context, mode psync.Mode, f *syncFlags, jobs [
 			}
 			results[i] = jobResult{
 				job: j, report: report, err: syncErr(err, report), started: started, elapsed: time.Since(started),
-				settings: settingsOf(j.lifecycle, j.refresh),
+				settings: settingsOf(j.lifecycle, j.refresh), lastSuccess: lastSuccess,
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -30,6 +31,7 @@ type syncFlags struct {
 	refresh     bool
 	lifecycle   lifecycleFlags
 	fleet       fleetFlags
+	ops         opsFlags
 	// planOut (plan --out) saves the plan; planIn (apply --plan) carries
 	// one out.
 	planOut, planIn string
@@ -125,6 +127,7 @@ func (f *syncFlags) register(cmd *cobra.Command) {
 	fs.BoolVar(&f.refresh, "refresh", false, "read every synced user from Parchment first, so edits made by hand in the portal are found and overwritten (plan then needs --api-url and credentials)")
 	f.lifecycle.register(fs)
 	f.fleet.register(fs)
+	f.ops.register(fs)
 	// plan takes them too: a config file's organisations set them, and
 	// plan must diff exactly as apply would.
 	fs.Float64Var(&f.rate, "rate", 10, "requests per second to the organisation")
@@ -139,6 +142,7 @@ func (f *syncFlags) resolve() error {
 		errs = append(errs, fmt.Errorf("--output must be text or json, not %q", f.output))
 	}
 	errs = append(errs, f.fleet.check()...)
+	errs = append(errs, f.ops.check()...)
 	if f.fleet.configFile != "" {
 		for _, name := range []string{"csv", "mapping", "source-db", "source-query", "api-url", "organization-id", "ledger"} {
 			if f.set.Changed(name) {
@@ -158,7 +162,9 @@ func (a *app) runSync(ctx context.Context, mode psync.Mode, f *syncFlags) error 
 	if err := f.resolve(); err != nil {
 		return err
 	}
-	logger, err := a.logger(f.logLevel)
+	display := newProgressDisplay(a.stderr, isTerminal(a.stderr))
+	defer display.Close()
+	logger, err := a.loggerTo(display.Writer(), f.logLevel, f.ops.logFormat)
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}
@@ -166,7 +172,12 @@ func (a *app) runSync(ctx context.Context, mode psync.Mode, f *syncFlags) error 
 	if err != nil {
 		return err
 	}
-	results := a.runJobs(ctx, mode, f, jobs, logger)
+	results := a.runJobs(ctx, mode, f, jobs, logger, display)
+	// The report goes to a clean screen.
+	display.Close()
+	if mode == psync.ModeApply {
+		a.publishMetrics(ctx, f, results, logger)
+	}
 	err = a.finish(f, results)
 	if f.planOut != "" {
 		if werr := writePlanFile(f.planOut, results); werr != nil && (err == nil || codeOf(err) == ExitFailures || codeOf(err) == ExitHeld) {
@@ -178,34 +189,70 @@ func (a *app) runSync(ctx context.Context, mode psync.Mode, f *syncFlags) error 
 
 // runJob reads one organisation's source, opens its ledger and runs the
 // engine. The report is nil when the run never started.
-func (a *app) runJob(ctx context.Context, mode psync.Mode, f *syncFlags, j job, logger *slog.Logger) (*psync.Report, error) {
+func (a *app) runJob(ctx context.Context, mode psync.Mode, f *syncFlags, j job, logger *slog.Logger, progress psync.Progress) (*psync.Report, time.Time, error) {
+	var lastSuccess time.Time
 	rows, err := j.source.read(ctx, logger)
 	if err != nil {
-		return nil, err
+		return nil, lastSuccess, err
 	}
 	cfg := psync.Config{
 		OrganizationID: j.orgID, Concurrency: j.concurrency, Source: j.source.name(), Logger: logger,
-		Refresh: j.refresh, Expect: j.expect,
+		Refresh: j.refresh, Expect: j.expect, Progress: progress,
 	}
 	j.lifecycle.apply(&cfg)
 	if mode == psync.ModeApply || j.refresh {
 		client, err := parchment.New(a.parchmentConfig(j, logger))
 		if err != nil {
-			return nil, withCode(ExitUsage, err)
+			return nil, lastSuccess, withCode(ExitUsage, err)
 		}
 		cfg.API = client
 	}
 	store, err := ledger.Open(ctx, j.ledgerURL, logger)
 	if err != nil {
-		return nil, ledgerErr(err)
+		return nil, lastSuccess, ledgerErr(err)
 	}
 	defer store.Close()
 	cfg.Store = store
-
-	if mode == psync.ModePlan {
-		return psync.Plan(ctx, cfg, rows)
+	if f.ops.metricsFile != "" || f.ops.pushgateway != "" {
+		lastSuccess = lastSuccessfulApply(context.WithoutCancel(ctx), store, j.orgID)
 	}
-	return psync.Apply(ctx, cfg, rows)
+
+	run := psync.Apply
+	if mode == psync.ModePlan {
+		run = psync.Plan
+	}
+	report, err := run(ctx, cfg, rows)
+	return report, lastSuccess, err
+}
+
+// lastSuccessfulApply is when the organisation's latest apply that
+// finished (done or partial) started, for the metrics; zero if none.
+func lastSuccessfulApply(ctx context.Context, store ledger.Ledger, orgID string) time.Time {
+	runs, err := store.Runs(ctx, ledger.RunFilter{OrganizationID: orgID, Limit: 100})
+	if err != nil {
+		return time.Time{}
+	}
+	for _, r := range runs {
+		if r.Mode == string(psync.ModeApply) && (r.Outcome == psync.OutcomeDone || r.Outcome == psync.OutcomePartial) {
+			return r.StartedAt
+		}
+	}
+	return time.Time{}
+}
+
+// publishMetrics writes --metrics-file and pushes to --pushgateway; a
+// failure is logged, never the run's exit code.
+func (a *app) publishMetrics(ctx context.Context, f *syncFlags, results []jobResult, logger *slog.Logger) {
+	if f.ops.metricsFile == "" && f.ops.pushgateway == "" {
+		return
+	}
+	orgs := make([]orgMetrics, 0, len(results))
+	for _, r := range results {
+		orgs = append(orgs, orgMetricsOf(r, r.lastSuccess))
+	}
+	if err := f.ops.publish(ctx, orgs); err != nil {
+		logger.Error("metrics not published; the run itself is unaffected", "error", err)
+	}
 }
 
 // syncErr derives the exit code from a run's error and report, in one place.
