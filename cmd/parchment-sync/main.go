@@ -5,6 +5,9 @@ package main
 import (
 	"context"
 	"os"
+	// TZ=Australia/Sydney must work in a container without zone files:
+	// "today", for end dates, is the local date.
+	_ "time/tzdata"
 
 	"github.com/parchment-sync/parchment-sync/cmd/parchment-sync/cli"
 )
