@@ -20,6 +20,10 @@ const (
 	ScopeDeleteUser = "delete:user"
 )
 
+// RateAuto, as Config.Rate, asks the Client to find the organisation's
+// limit with no ceiling.
+const RateAuto = -1
+
 // Defaults applied by New to zero Config fields.
 const (
 	DefaultRate        = 10
@@ -67,8 +71,12 @@ type Config struct {
 	// timeout that does not follow redirects.
 	HTTPClient *http.Client
 
-	// Rate is the organisation's request rate in requests per second,
-	// shared by every goroutine using the Client. Defaults to 10.
+	// Rate is the most requests per second the Client sends to the
+	// organisation, shared by every goroutine using it. Defaults to 10.
+	// It is a ceiling: the Client starts there, and when the server answers
+	// 429 it learns the server's limit from the answers and stays just
+	// under it, probing back up later. RateAuto sets no ceiling: the Client
+	// starts at 2 requests/s and finds the limit.
 	Rate float64
 
 	// Burst is how many requests may go at once before Rate applies.
@@ -157,8 +165,8 @@ func (cfg Config) validate() error {
 			bad("Scopes holds an empty scope")
 		}
 	}
-	if cfg.Rate < 0 {
-		bad("Rate must be positive, got %v", cfg.Rate)
+	if !(cfg.Rate > 0 || cfg.Rate == RateAuto) { // NaN too
+		bad("Rate must be positive or RateAuto, got %v", cfg.Rate)
 	}
 	if cfg.Burst < 0 {
 		bad("Burst must be positive, got %d", cfg.Burst)

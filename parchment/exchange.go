@@ -98,7 +98,8 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 			}
 			return interrupted(err)
 		}
-		if err := c.pacer.wait(wait); err != nil {
+		turn, err := c.pacer.wait(wait)
+		if err != nil {
 			return interrupted(err)
 		}
 		// Another call may have failed fatally, or the run begun to stop,
@@ -114,7 +115,7 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 		c.log.Debug("parchment attempt", "op", req.op, "attempt", len(attempts), "status", att.Status,
 			"request_id", att.RequestID, "duration", att.Duration, "error", att.Err)
 		if e == nil {
-			c.pacer.succeeded()
+			c.pacer.admitted()
 			res.Attempts = attempts
 			err := res.decode(req.into)
 			res.data = nil
@@ -124,6 +125,19 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 			return res, nil
 		}
 		last = e
+		backoffWait, ok := e.retryAfter, e.hasRetryAfter
+		if !ok {
+			backoffWait = backoff(len(attempts), c.cfg.MinBackoff, c.cfg.MaxBackoff, c.jitter)
+		}
+		switch {
+		case e.Status == http.StatusTooManyRequests:
+			// The limit is the organisation's: every goroutine holds back,
+			// even when this call retries no more.
+			c.pacer.limited(turn, backoffWait)
+		case att.Status != 0:
+			// Any other answer got past the server's limiter.
+			c.pacer.admitted()
+		}
 		if ctx.Err() != nil {
 			return interrupted(ctx.Err())
 		}
@@ -138,16 +152,10 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 		if e.Class() != ClassRetry || len(attempts) >= limit {
 			return fail(e)
 		}
-		backoffWait, ok := e.retryAfter, e.hasRetryAfter
-		if !ok {
-			backoffWait = backoff(len(attempts), c.cfg.MinBackoff, c.cfg.MaxBackoff, c.jitter)
-		}
 		c.log.Warn("parchment retry", "op", req.op, "attempt", len(attempts), "status", att.Status,
 			"request_id", att.RequestID, "wait", backoffWait, "error", att.Err)
 		if e.Status == http.StatusTooManyRequests {
-			// The limit is the organisation's: hold back every goroutine.
-			c.pacer.pause(backoffWait)
-			continue
+			continue // the pacer holds this call back with the others
 		}
 		if err := sleep(wait, backoffWait); err != nil {
 			return interrupted(err)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"golang.org/x/time/rate"
 )
 
 func TestBackoffDoublesUpToItsCap(t *testing.T) {
@@ -83,32 +82,6 @@ func TestClass(t *testing.T) {
 	require.Equal(t, Class(0), ClassOf(nil))
 	require.True(t, IsRetry(context.Canceled))
 	require.Equal(t, "fatal", ClassFatal.String())
-}
-
-func TestPacerPausesAndRecovers(t *testing.T) {
-	t.Parallel()
-	p := newPacer(100, 1)
-	p.pause(80 * time.Millisecond)
-	require.Equal(t, rate.Limit(50), p.limiter.Limit())
-	began := time.Now()
-	require.NoError(t, p.wait(t.Context()))
-	require.GreaterOrEqual(t, time.Since(began), 70*time.Millisecond)
-
-	for range 10 {
-		p.pause(0)
-	}
-	require.Equal(t, rate.Limit(100.0/16), p.limiter.Limit(), "never below a sixteenth")
-	for range recoverySteps {
-		p.succeeded()
-	}
-	require.Equal(t, rate.Limit(100), p.limiter.Limit())
-	p.succeeded()
-	require.Equal(t, rate.Limit(100), p.limiter.Limit(), "never above the configured rate")
-
-	p.pause(time.Hour)
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	require.ErrorIs(t, p.wait(ctx), context.Canceled)
 }
 
 func TestRenewalTime(t *testing.T) {

@@ -9,68 +9,130 @@ import (
 )
 
 // pacer spaces every request of one organisation. Parchment limits per
-// organisation, so a 429 seen by one goroutine must hold back all of them:
-// it sets a shared instant before which nobody sends and halves the rate,
-// which then recovers step by step with each success.
+// organisation, so all goroutines of a Client share it: a 429 seen by one
+// pauses them all for its Retry-After, and control turns every answer
+// into the rate they share.
+//
+// Only one caller at a time waits for the next slot (it holds head); the
+// others queue behind it. Waiters that each reserved a slot ahead would
+// keep the slots of the rate they reserved at: at 2 requests/s eight of
+// them book four seconds ahead, and a rate that has since risen waits
+// until they are spent.
 type pacer struct {
+	head chan struct{}
+
+	mu      sync.Mutex
 	limiter *rate.Limiter
-	base    rate.Limit
-
-	mu        sync.Mutex
-	notBefore time.Time
+	ctl     *control
+	// wake is closed, and replaced, when the rate changes, so that the head
+	// reconsiders its slot.
+	wake chan struct{}
 }
 
-// slowest is the fraction of the configured rate a run of 429s can push
-// the pacer down to.
-const slowest = 1.0 / 16
-
-// recoverySteps is how many successes restore the full rate from zero.
-const recoverySteps = 10
-
-func newPacer(r float64, burst int) *pacer {
-	return &pacer{limiter: rate.NewLimiter(rate.Limit(r), burst), base: rate.Limit(r)}
+// newPacer paces at most ceiling requests/s (or learns the rate, for
+// RateAuto), with up to burst at once.
+func newPacer(ceiling float64, burst int) *pacer {
+	ctl := newControl(ceiling)
+	return &pacer{
+		head:    make(chan struct{}, 1),
+		limiter: rate.NewLimiter(limitOf(ctl.rate), burst),
+		ctl:     ctl,
+		wake:    make(chan struct{}),
+	}
 }
 
-// wait blocks until the organisation may send again and a limiter token is
-// taken. A pause set while waiting for the token is honoured too.
-func (p *pacer) wait(ctx context.Context) error {
+// wait blocks until the organisation may send again and the rate has a
+// slot, and returns the turn to report the answer with.
+//
+// The head holds a reservation for its slot, not a check at the slot's
+// time: a timer wakes late, and with a burst of 1 a token that waits
+// for a late caller is lost, while a reservation counts from when it was
+// made. When the rate changes the reservation is given back and made again
+// at the new rate; during a pause there is none.
+func (p *pacer) wait(ctx context.Context) (turn, error) {
+	select {
+	case p.head <- struct{}{}:
+	case <-ctx.Done():
+		return turn{}, ctx.Err()
+	}
+	defer func() { <-p.head }()
+	began := time.Now()
+	var slot *rate.Reservation
+	giveBack := func() {
+		if slot != nil {
+			slot.CancelAt(time.Now())
+			slot = nil
+		}
+	}
 	for {
-		if err := sleep(ctx, time.Until(p.pausedUntil())); err != nil {
-			return err
-		}
-		if err := p.limiter.Wait(ctx); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
+		p.mu.Lock()
+		now := time.Now()
+		d := p.ctl.pausedUntil.Sub(now)
+		if d > 0 {
+			giveBack()
+		} else {
+			if slot == nil {
+				slot = p.limiter.ReserveN(now, 1)
 			}
-			return err
+			if d = slot.DelayFrom(now); d <= 0 {
+				t := p.ctl.sent(now, now.Sub(began))
+				p.apply(now)
+				p.mu.Unlock()
+				return t, nil
+			}
 		}
-		if !time.Now().Before(p.pausedUntil()) {
-			return nil
+		wake := p.wake
+		p.mu.Unlock()
+		timer := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			p.mu.Lock()
+			giveBack()
+			p.mu.Unlock()
+			return turn{}, ctx.Err()
+		case <-wake:
+			timer.Stop()
+			p.mu.Lock()
+			giveBack()
+			p.mu.Unlock()
+		case <-timer.C:
 		}
 	}
 }
 
-func (p *pacer) pausedUntil() time.Time {
+// admitted reports an answer that got past the server's limiter.
+func (p *pacer) admitted() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.notBefore
+	now := time.Now()
+	p.ctl.admitted(now, len(p.head) > 0)
+	p.apply(now)
 }
 
-// pause holds back every request for d and halves the rate.
-func (p *pacer) pause(d time.Duration) {
+// limited reports a 429: nobody sends for pause, and the rate adapts.
+func (p *pacer) limited(t turn, pause time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if until := time.Now().Add(d); until.After(p.notBefore) {
-		p.notBefore = until
-	}
-	p.limiter.SetLimit(max(p.limiter.Limit()/2, p.base*slowest))
+	now := time.Now()
+	p.ctl.limited(now, t, pause)
+	p.apply(now)
 }
 
-// succeeded moves a reduced rate one step back towards the configured one.
-func (p *pacer) succeeded() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if cur := p.limiter.Limit(); cur < p.base {
-		p.limiter.SetLimit(min(cur+p.base/recoverySteps, p.base))
+// apply gives the limiter control's rate; p.mu must be held.
+func (p *pacer) apply(now time.Time) {
+	if r := limitOf(p.ctl.rate); r != p.limiter.Limit() {
+		p.limiter.SetLimitAt(now, r)
+		close(p.wake)
+		p.wake = make(chan struct{})
 	}
+}
+
+// limitOf is r as a limiter's Limit: rate.Inf stands for no limit, and
+// +Inf would give the limiter NaN tokens.
+func limitOf(r float64) rate.Limit {
+	if r >= float64(rate.Inf) {
+		return rate.Inf
+	}
+	return rate.Limit(r)
 }

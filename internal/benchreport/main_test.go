@@ -46,3 +46,22 @@ func TestBrokenRunsFail(t *testing.T) {
 		require.Empty(t, out.String(), name)
 	}
 }
+
+func TestAnyUnit(t *testing.T) {
+	t.Parallel()
+	input := `pkg: github.com/parchment-sync/parchment-sync/parchment
+BenchmarkAdaptivePacer/changing-limit-2   1   50243306691 ns/op   1.942 429-pct   7.250 follow-10-s   15.00 follow-30-s   0.6657 of-limit
+BenchmarkAdaptivePacer/changing-limit-2   1   50251226023 ns/op   2.311 429-pct   4.500 follow-10-s   9.750 follow-30-s   0.7012 of-limit
+BenchmarkAdaptivePacer/changing-limit-2   1   50238114557 ns/op   1.650 429-pct   6.000 follow-10-s   12.25 follow-30-s   0.6821 of-limit
+ok  	github.com/parchment-sync/parchment-sync/parchment	151.3s
+`
+	var out bytes.Buffer
+	require.NoError(t, run(nil, strings.NewReader(input), &out))
+	require.Equal(t, `benchmark                                unit         median  min     max     runs
+BenchmarkAdaptivePacer/changing-limit-2  s/op         50.24   50.24   50.25   3
+BenchmarkAdaptivePacer/changing-limit-2  429-pct      1.942   1.65    2.311   3
+BenchmarkAdaptivePacer/changing-limit-2  follow-10-s  6       4.5     7.25    3
+BenchmarkAdaptivePacer/changing-limit-2  follow-30-s  12.25   9.75    15      3
+BenchmarkAdaptivePacer/changing-limit-2  of-limit     0.6821  0.6657  0.7012  3
+`, out.String())
+}

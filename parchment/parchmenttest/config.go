@@ -41,7 +41,8 @@ type Config struct {
 	TokenTTL time.Duration
 
 	// Rate is the requests per second each organisation may make before
-	// it gets 429s. Defaults to 0: unlimited.
+	// it gets 429s. Defaults to 0: unlimited. SetRate changes it for one
+	// organisation mid-run.
 	Rate float64
 
 	// Burst is how many requests an organisation may make at once.
@@ -144,9 +145,7 @@ func (cfg Config) withDefaults() Config {
 	if cfg.TokenTTL <= 0 {
 		cfg.TokenTTL = time.Hour
 	}
-	if cfg.Burst <= 0 {
-		cfg.Burst = max(1, int(cfg.Rate+0.999))
-	}
+	cfg.Burst = orDefaultBurst(cfg.Burst, cfg.Rate)
 	if cfg.FailStatus == 0 {
 		cfg.FailStatus = http.StatusInternalServerError
 	}

@@ -67,7 +67,7 @@ func (s *Server) admit(r *http.Request, ep endpoint, orgID string) (reply, bool)
 // rateLimited takes one request from the organisation's allowance, or
 // says how many whole seconds to wait for the next.
 func (s *Server) rateLimited(orgID string) (retryAfter int, limited bool) {
-	lim := s.org(orgID).limiter
+	lim := s.limiter(orgID)
 	if lim == nil || lim.Allow() {
 		return 0, false
 	}

@@ -110,7 +110,8 @@ func TestConfigMistakesNameTheFileAndLine(t *testing.T) {
 		{"unknown key", "    colour: blue\n", "config.yaml:18: unknown key \"colour\"", ""},
 		{"missing variable", "    source_db: ${NOPE}\n", "config.yaml:18: environment variable NOPE is not set", ""},
 		{"missing secret", "", "SOUTH_SECRET is required", "SOUTH_SECRET"},
-		{"bad number", "    rate: fast\n", "config.yaml:18: rate must be a number", ""},
+		{"bad rate", "    rate: fast\n", `config.yaml:18: rate must be requests per second above 0, or auto, not "fast"`, ""},
+		{"bad number", "    burst: many\n", "config.yaml:18: burst must be a number", ""},
 		{"repeated name", "  - name: north\n    organization_id: x\n    csv: org0.csv\n", "organisation \"north\" is listed twice", ""},
 	}
 	for _, tc := range cases {
@@ -147,4 +148,25 @@ func TestMissingSecretNamesTheVariable(t *testing.T) {
 	require.Contains(t, res.stderr, "PARCHMENT_ORGANIZATION_SECRET is required")
 	require.Contains(t, res.stderr, "PARCHMENT_PARTNER_SECRET")
 	require.False(t, strings.Contains(res.stderr, "OrganizationSecret"), res.stderr)
+}
+
+func TestRateAutoFromFlagAndConfig(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{})
+	path, vars := f.fleet("    rate: auto\n")
+
+	res := f.runWith(vars, "apply", "--config", path, "--org", "west")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	require.Len(t, f.server.Snapshot(f.org+"-west"), 5)
+
+	res = f.runWith(vars, "apply", "--config", path, "--org", "north", "--rate", "AUTO")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	require.Len(t, f.server.Snapshot(f.org+"-north"), 3)
+
+	for _, bad := range []string{"0", "-2", "fast"} {
+		res = f.runWith(vars, "apply", "--config", path, "--rate", bad)
+		require.Equal(t, ExitUsage, res.code, bad)
+		require.Contains(t, res.stderr, "--rate", bad)
+		require.Contains(t, res.stderr, "or auto", bad)
+	}
 }

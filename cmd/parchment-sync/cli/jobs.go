@@ -127,7 +127,7 @@ func (a *app) flagJob(f *syncFlags) job {
 		apiURL:      firstSet(f.apiURL, a.getenv(envAPIURL)),
 		ledgerURL:   firstSet(f.ledgerURL, a.getenv(envLedgerURL), a.getenv(envDatabaseURL), a.defaultLedger()),
 		source:      f.source,
-		rate:        f.rate,
+		rate:        float64(f.rate),
 		burst:       f.burst,
 		concurrency: f.concurrency,
 		lifecycle:   f.lifecycle,
@@ -156,7 +156,7 @@ func (a *app) configJob(f *syncFlags, o orgConfig) (job, error) {
 		source: sourceFlags{
 			csv: o.text("csv"), mappingFile: o.text("mapping"), db: o.text("source_db"), query: o.text("source_query"),
 		},
-		rate: f.rate, burst: f.burst, concurrency: f.concurrency, lifecycle: f.lifecycle,
+		rate: float64(f.rate), burst: f.burst, concurrency: f.concurrency, lifecycle: f.lifecycle,
 		secrets: standardSecretEnv(),
 		where: func(key string) string {
 			return fmt.Sprintf("%s (%s of organisation %q)", o.where(key), key, o.name())
@@ -167,7 +167,7 @@ func (a *app) configJob(f *syncFlags, o orgConfig) (job, error) {
 		key, flag string
 		into      any
 	}{
-		{"rate", "rate", &j.rate}, {"burst", "burst", &j.burst}, {"concurrency", "concurrency", &j.concurrency},
+		{"burst", "burst", &j.burst}, {"concurrency", "concurrency", &j.concurrency},
 		{"absent_runs", "absent-runs", &j.lifecycle.absentRuns}, {"max_leavers", "max-leavers", &j.lifecycle.maxLeavers},
 		{"max_leavers_percent", "max-leavers-percent", &j.lifecycle.maxLeaversPercent},
 	}
@@ -182,6 +182,14 @@ func (a *app) configJob(f *syncFlags, o orgConfig) (job, error) {
 		case *float64:
 			err = number(o, n.key, v)
 		}
+		errs = append(errs, err)
+	}
+	if v := o.text("rate"); v != "" && !f.set.Changed("rate") {
+		r, err := parseRate(v)
+		if err != nil {
+			err = fmt.Errorf("%s: rate %v", o.where("rate"), err)
+		}
+		j.rate = r
 		errs = append(errs, err)
 	}
 	if v := o.text("leavers"); v != "" && !f.set.Changed("leavers") {
@@ -260,8 +268,8 @@ func (a *app) checkJob(mode psync.Mode, j job) []error {
 		case err != nil:
 			bad("%s %v", j.where("api_url"), err)
 		}
-		if j.rate <= 0 {
-			bad("--rate must be above 0")
+		if !(j.rate > 0 || j.rate == parchment.RateAuto) {
+			bad("--rate must be above 0, or auto")
 		}
 		if j.burst < 1 {
 			bad("--burst must be at least 1")

@@ -24,7 +24,7 @@ type syncFlags struct {
 	orgID       string
 	ledgerURL   string
 	output      string
-	rate        float64
+	rate        rateValue
 	burst       int
 	concurrency int
 	logLevel    string
@@ -130,7 +130,8 @@ func (f *syncFlags) register(cmd *cobra.Command) {
 	f.ops.register(fs)
 	// plan takes them too: a config file's organisations set them, and
 	// plan must diff exactly as apply would.
-	fs.Float64Var(&f.rate, "rate", 10, "requests per second to the organisation")
+	f.rate = 10
+	fs.Var(&f.rate, "rate", "most requests per second to the organisation (a ceiling: the client slows below it on 429), or auto to find the limit")
 	fs.IntVar(&f.burst, "burst", 1, "requests that may be sent at once above the rate")
 	fs.IntVar(&f.concurrency, "concurrency", 4, "calls in flight at once")
 }
