@@ -82,8 +82,8 @@ func putEntry(ctx context.Context, tx pgx.Tx, organizationID string, e *psync.En
 	tag, err := tx.Exec(ctx, `
 		INSERT INTO parchment_sync_entries AS e
 			(organization_id, external_user_id, parchment_user_id, state, email, fields,
-			 disabled_run_id, absent_runs, created_at, updated_at)
-		VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, NULLIF($8::bigint, 0), $9::integer, COALESCE($7, now()), COALESCE($7, now()))
+			 disabled_run_id, absent_runs, digest, created_at, updated_at)
+		VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, NULLIF($8::bigint, 0), $9::integer, $10, COALESCE($7, now()), COALESCE($7, now()))
 		ON CONFLICT (organization_id, external_user_id) DO UPDATE SET
 			parchment_user_id = EXCLUDED.parchment_user_id,
 			state = EXCLUDED.state,
@@ -91,11 +91,12 @@ func putEntry(ctx context.Context, tx pgx.Tx, organizationID string, e *psync.En
 			fields = EXCLUDED.fields,
 			disabled_run_id = EXCLUDED.disabled_run_id,
 			absent_runs = EXCLUDED.absent_runs,
+			digest = EXCLUDED.digest,
 			updated_at = EXCLUDED.updated_at
 		WHERE e.state = 'pending'
 			OR (EXCLUDED.state = 'synced' AND e.parchment_user_id = EXCLUDED.parchment_user_id)`,
 		organizationID, e.ExternalUserID, e.ParchmentUserID, string(e.State), e.Email, fields, orNull(e.UpdatedAt),
-		e.DisabledRunID, e.AbsentRuns,
+		e.DisabledRunID, e.AbsentRuns, psync.FieldsDigest(fields),
 	)
 	if err == nil && tag.RowsAffected() == 0 {
 		return fmt.Errorf("entry %s: %w", e.ExternalUserID, psync.ErrSyncedEntry)

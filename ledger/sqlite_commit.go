@@ -87,8 +87,8 @@ func sqlitePutEntry(ctx context.Context, tx *sql.Tx, organizationID string, e *p
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO parchment_sync_entries
 			(organization_id, external_user_id, parchment_user_id, state, email, fields,
-			 disabled_run_id, absent_runs, created_at, updated_at)
-		VALUES (?1, ?2, NULLIF(?3, ''), ?4, ?5, ?6, NULLIF(?7, 0), ?8, ?9, ?9)
+			 disabled_run_id, absent_runs, digest, created_at, updated_at)
+		VALUES (?1, ?2, NULLIF(?3, ''), ?4, ?5, ?6, NULLIF(?7, 0), ?8, ?10, ?9, ?9)
 		ON CONFLICT (organization_id, external_user_id) DO UPDATE SET
 			parchment_user_id = excluded.parchment_user_id,
 			state = excluded.state,
@@ -96,12 +96,13 @@ func sqlitePutEntry(ctx context.Context, tx *sql.Tx, organizationID string, e *p
 			fields = excluded.fields,
 			disabled_run_id = excluded.disabled_run_id,
 			absent_runs = excluded.absent_runs,
+			digest = excluded.digest,
 			updated_at = excluded.updated_at
 		WHERE parchment_sync_entries.state = 'pending'
 			OR (excluded.state = 'synced'
 				AND parchment_sync_entries.parchment_user_id = excluded.parchment_user_id)`,
 		organizationID, e.ExternalUserID, e.ParchmentUserID, string(e.State), e.Email, string(fieldsJSON),
-		e.DisabledRunID, e.AbsentRuns, formatTime(e.UpdatedAt),
+		e.DisabledRunID, e.AbsentRuns, formatTime(e.UpdatedAt), psync.FieldsDigest(fields),
 	)
 	if isParchmentUserTaken(err) {
 		return fmt.Errorf("entry %s → parchment user %s: %w", e.ExternalUserID, e.ParchmentUserID, psync.ErrParchmentUserTaken)

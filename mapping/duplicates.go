@@ -1,7 +1,10 @@
 package mapping
 
 import (
+	"cmp"
 	"fmt"
+	"hash/maphash"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -9,54 +12,139 @@ import (
 // uniqueKey is a value that must not repeat within one source.
 type uniqueKey struct {
 	field string
-	key   func(Record) string
+	key   func(*Record) string
 	why   string
 }
 
 func uniqueKeys() []uniqueKey {
 	return []uniqueKey{
-		{FieldExternalUserID, func(r Record) string { return r.ExternalUserID }, "each person needs their own ID"},
-		{FieldEmail, func(r Record) string { return strings.ToLower(r.Email) }, "Parchment needs a different email for each user"},
-		{FieldHPIINumber, func(r Record) string { return r.HPIINumber }, "an HPI-I belongs to one practitioner"},
+		{FieldExternalUserID, func(r *Record) string { return r.ExternalUserID }, "each person needs their own ID"},
+		{FieldEmail, func(r *Record) string { return strings.ToLower(r.Email) }, "Parchment needs a different email for each user"},
+		{FieldHPIINumber, func(r *Record) string { return r.HPIINumber }, "an HPI-I belongs to one practitioner"},
 	}
 }
 
-// MarkDuplicates adds an error to every row that shares an
-// external_user_id, an email (ignoring case) or an HPI-I with another row:
-// which of them is right is for a person to decide. Skipped rows take no
-// part.
+// Duplicates finds rows that share an external_user_id, an email (ignoring
+// case) or an HPI-I, over a source read twice: Add every row on the first
+// read, Finish, then Mark every row on the second. It keeps 16 bytes per
+// row and key, not the rows: a hash of the value, the row's ordinal (its
+// place among the rows read) and its line.
+//
+// Values are compared by a 64-bit hash with a per-run seed. Two different
+// values share one with a chance of about 1 in 30 million for a million
+// rows; both rows would then be held back as duplicates, never sent.
+type Duplicates struct {
+	seed   maphash.Seed
+	keys   []uniqueKey
+	seen   [][]keyed
+	groups []map[uint64][]keyed // after Finish: only values on several rows
+	n      int
+}
+
+type keyed struct {
+	hash uint64
+	ord  uint32
+	line uint32
+}
+
+func NewDuplicates() *Duplicates {
+	keys := uniqueKeys()
+	return &Duplicates{seed: maphash.MakeSeed(), keys: keys, seen: make([][]keyed, len(keys))}
+}
+
+// Add notes row, the next of the first read. Skipped rows take no part but
+// still count as a place.
+func (d *Duplicates) Add(row *Row) {
+	ord := uint32(d.n)
+	d.n++
+	if row.Skipped {
+		return
+	}
+	for i, k := range d.keys {
+		if v := k.key(&row.Record); v != "" {
+			d.seen[i] = append(d.seen[i], keyed{maphash.String(d.seed, v), ord, uint32(row.Line)})
+		}
+	}
+}
+
+// Finish ends the first read: it keeps the values found on several rows
+// and lets go of the rest.
+func (d *Duplicates) Finish() {
+	d.groups = make([]map[uint64][]keyed, len(d.keys))
+	for i, seen := range d.seen {
+		slices.SortFunc(seen, func(a, b keyed) int { return cmp.Or(cmp.Compare(a.hash, b.hash), cmp.Compare(a.ord, b.ord)) })
+		d.groups[i] = map[uint64][]keyed{}
+		for start := 0; start < len(seen); {
+			end := start + 1
+			for end < len(seen) && seen[end].hash == seen[start].hash {
+				end++
+			}
+			if end-start > 1 {
+				d.groups[i][seen[start].hash] = slices.Clone(seen[start:end])
+			}
+			start = end
+		}
+	}
+	d.seen = nil
+}
+
+// Repeated calls fn with the ordinal of every row that shares a value.
+func (d *Duplicates) Repeated(fn func(ord int)) {
+	for _, g := range d.groups {
+		for _, rows := range g {
+			for _, r := range rows {
+				fn(int(r.ord))
+			}
+		}
+	}
+}
+
+// Mark adds an error to row, the ord-th of the second read, for each value
+// it shares with another row: which of them is right is for a person to
+// decide. A source that marked the row already gets no second message.
+func (d *Duplicates) Mark(row *Row, ord int) {
+	if row.Skipped {
+		return
+	}
+	for i, k := range d.keys {
+		v := k.key(&row.Record)
+		if v == "" {
+			continue
+		}
+		group := d.groups[i][maphash.String(d.seed, v)]
+		if len(group) < 2 {
+			continue
+		}
+		msg := fmt.Sprintf("%s is also used on %s; %s", k.field, otherLines(group, ord), k.why)
+		if slices.ContainsFunc(row.Problems, func(p Problem) bool { return p.Field == k.field && p.Message == msg }) {
+			continue
+		}
+		row.Problems = append(row.Problems, Problem{
+			Line: row.Line, ExternalUserID: row.Record.ExternalUserID, Field: k.field,
+			Message: msg, Severity: SeverityError,
+		})
+	}
+}
+
+// MarkDuplicates marks the duplicates among rows held in memory.
 func MarkDuplicates(rows []Row) {
-	for _, k := range uniqueKeys() {
-		seen := map[string][]int{}
-		for i, row := range rows {
-			if v := k.key(row.Record); v != "" && !row.Skipped {
-				seen[v] = append(seen[v], i)
-			}
-		}
-		for _, at := range seen {
-			if len(at) < 2 {
-				continue
-			}
-			for _, i := range at {
-				rows[i].Problems = append(rows[i].Problems, Problem{
-					Line:           rows[i].Line,
-					ExternalUserID: rows[i].Record.ExternalUserID,
-					Field:          k.field,
-					Message:        fmt.Sprintf("%s is also used on %s; %s", k.field, otherLines(rows, at, i), k.why),
-					Severity:       SeverityError,
-				})
-			}
-		}
+	d := NewDuplicates()
+	for i := range rows {
+		d.Add(&rows[i])
+	}
+	d.Finish()
+	for i := range rows {
+		d.Mark(&rows[i], i)
 	}
 }
 
 // otherLines names the lines of the rows in group other than self.
-func otherLines(rows []Row, group []int, self int) string {
+func otherLines(group []keyed, self int) string {
 	const maxListed = 5
 	var lines []string
-	for _, i := range group {
-		if i != self && len(lines) < maxListed {
-			lines = append(lines, strconv.Itoa(rows[i].Line))
+	for _, r := range group {
+		if int(r.ord) != self && len(lines) < maxListed {
+			lines = append(lines, strconv.Itoa(int(r.line)))
 		}
 	}
 	word := "line "

@@ -1,9 +1,7 @@
 package sync
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/parchment-sync/parchment-sync/mapping"
@@ -16,95 +14,38 @@ type lifecycle struct {
 	absentRuns int
 }
 
-// march sets the roster against the ledger: rows only in the roster are
-// created, rows in both are compared, leavers are disabled, entries only in
-// the ledger are absences, and creates a dead run left pending are
-// resolved first.
-func march(rows []mapping.Row, entries map[string]Entry, lc lifecycle) []decision {
-	var out []decision
-	seen := make(map[string]bool, len(rows))
-	repeated := repeatedIDs(rows)
-	for i := range rows {
-		row := &rows[i]
-		if row.Skipped {
-			continue
-		}
-		id := row.Record.ExternalUserID
-		if id != "" {
-			seen[id] = true
-		}
-		entry, inLedger := entries[id]
-		var e *Entry
-		if inLedger {
-			e = &entry
-		}
-		if repeated[id] && row.Valid() {
-			// The source checks this too; the engine never trusts it to,
-			// since two rows for one id would mean two creates.
-			out = append(out, decision{action: ActionInvalid, row: row, entry: e, problems: []mapping.Problem{{
-				Line: row.Line, ExternalUserID: id, Field: mapping.FieldExternalUserID,
-				Message: "external_user_id appears on more than one row", Severity: mapping.SeverityError,
-			}}})
-			continue
-		}
-		if !row.Valid() {
-			out = append(out, decision{action: ActionInvalid, row: row, entry: e, problems: rowErrors(*row)})
-			continue
-		}
-		left := row.Record.LeftBy(lc.today)
-		switch {
-		case !inLedger && left:
-			out = append(out, decision{action: ActionUnchanged, row: row, note: "left on " + row.Record.EndDate + ": not created"})
-		case !inLedger:
-			out = append(out, decision{action: ActionCreate, row: row})
-		case entry.State == StatePending && left:
-			// Like a lost create for someone gone from the roster: find
-			// out whether it landed, never create it now.
-			out = append(out, decision{action: ActionResolve, entry: e})
-		case entry.State == StatePending:
-			out = append(out, decision{action: ActionResolve, row: row, entry: e})
-		case left:
-			out = append(out, lc.leaver(row, e))
-		default:
-			out = append(out, compare(row, e))
-		}
-	}
-	for id, entry := range entries {
-		if seen[id] {
-			continue
-		}
-		e := entry
-		switch {
-		case e.State == StatePending:
+// decide sets one person's row against their ledger entry: a row only in
+// the roster is created, one in both is compared, a leaver is disabled, an
+// entry with no row is an absence, and a create a dead run left pending is
+// resolved. Either may be nil, not both.
+func (lc lifecycle) decide(row *mapping.Row, e *Entry) decision {
+	if row == nil {
+		if e.State == StatePending {
 			// A lost create for someone no longer on the roster: find out
 			// whether it landed, never create it now.
-			out = append(out, decision{action: ActionResolve, entry: &e})
-		case !e.Disabled():
-			// Someone already disabled is settled: not reported again
-			// until a row for them returns.
-			out = append(out, lc.absent(&e))
+			return decision{action: ActionResolve, entry: e}
 		}
+		return lc.absent(e)
 	}
-	// Resolutions first (they must settle before anything else is sent),
-	// then roster order, then orphans by id, so reports are stable.
-	slices.SortStableFunc(out, func(a, b decision) int {
-		return cmp.Or(
-			cmp.Compare(rank(a), rank(b)),
-			cmp.Compare(a.line(), b.line()),
-			cmp.Compare(a.externalID(), b.externalID()),
-		)
-	})
-	return out
-}
-
-func rank(d decision) int {
+	if !row.Valid() {
+		return decision{action: ActionInvalid, row: row, entry: e, problems: rowErrors(*row)}
+	}
+	left := row.Record.LeftBy(lc.today)
 	switch {
-	case d.settles():
-		return 0
-	case d.row != nil:
-		return 1
+	case e == nil && left:
+		return decision{action: ActionUnchanged, row: row, note: "left on " + row.Record.EndDate + ": not created"}
+	case e == nil:
+		return decision{action: ActionCreate, row: row}
+	case e.State == StatePending && left:
+		// Like a lost create for someone gone from the roster: find out
+		// whether it landed, never create it now.
+		return decision{action: ActionResolve, entry: e}
+	case e.State == StatePending:
+		return decision{action: ActionResolve, row: row, entry: e}
+	case left:
+		return lc.leaver(row, e)
 	default:
-		return 2
+		return compare(row, e)
 	}
 }
 
@@ -166,23 +107,6 @@ func rowErrors(row mapping.Row) []mapping.Problem {
 	for _, p := range row.Problems {
 		if p.Severity == mapping.SeverityError {
 			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// repeatedIDs returns the external ids that more than one valid row carries.
-func repeatedIDs(rows []mapping.Row) map[string]bool {
-	n := make(map[string]int, len(rows))
-	for _, r := range rows {
-		if r.Valid() {
-			n[r.Record.ExternalUserID]++
-		}
-	}
-	out := map[string]bool{}
-	for id, c := range n {
-		if c > 1 {
-			out[id] = true
 		}
 	}
 	return out

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"time"
 
 	"github.com/parchment-sync/parchment-sync/mapping"
@@ -42,6 +43,11 @@ const (
 // Plan reports what Apply would do with rows. It sends nothing and writes
 // only its run record.
 func Plan(ctx context.Context, cfg Config, rows []mapping.Row) (*Report, error) {
+	return run(ctx, cfg, ModePlan, RowSlice(rows))
+}
+
+// PlanRows is Plan over a roster read as it goes, in flat memory.
+func PlanRows(ctx context.Context, cfg Config, rows Rows) (*Report, error) {
 	return run(ctx, cfg, ModePlan, rows)
 }
 
@@ -50,10 +56,15 @@ func Plan(ctx context.Context, cfg Config, rows []mapping.Row) (*Report, error) 
 // is cancelled no new call starts, in-flight calls finish and are recorded,
 // and ErrInterrupted is returned with the report.
 func Apply(ctx context.Context, cfg Config, rows []mapping.Row) (*Report, error) {
+	return run(ctx, cfg, ModeApply, RowSlice(rows))
+}
+
+// ApplyRows is Apply over a roster read as it goes, in flat memory.
+func ApplyRows(ctx context.Context, cfg Config, rows Rows) (*Report, error) {
 	return run(ctx, cfg, ModeApply, rows)
 }
 
-func run(ctx context.Context, cfg Config, mode Mode, rows []mapping.Row) (*Report, error) {
+func run(ctx context.Context, cfg Config, mode Mode, rows Rows) (*Report, error) {
 	cfg, err := cfg.validate(mode)
 	if err != nil {
 		return nil, err
@@ -82,14 +93,8 @@ func run(ctx context.Context, cfg Config, mode Mode, rows []mapping.Row) (*Repor
 	}
 	report := &Report{Mode: mode, OrganizationID: cfg.OrganizationID, RunID: r.ID}
 
-	entries, err := cfg.Store.Entries(ctx, cfg.OrganizationID)
-	var runErr error
 	t := newTally(cfg.Progress)
-	if err != nil {
-		runErr = &AbortError{Cause: fmt.Errorf("read ledger: %w", err)}
-	} else {
-		runErr = decide(ctx, cfg, mode, r.ID, t, report, rows, entries)
-	}
+	runErr := decide(ctx, cfg, mode, r.ID, t, report, rows)
 
 	t.report(report)
 	report.Outcome = outcome(report, runErr)
@@ -109,12 +114,24 @@ func run(ctx context.Context, cfg Config, mode Mode, rows []mapping.Row) (*Repor
 	return report, runErr
 }
 
-// decide marches rows against entries and carries the decisions out: it
-// reports them in a plan, sends them in an apply. A refresh reads the
-// synced users first; the mass-leaver guard may hold the run before
-// anything is sent.
-func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, report *Report, rows []mapping.Row, entries map[string]Entry) error {
-	report.Fingerprints = fingerprints(rows, entries)
+// decide reads the ledger's index and the roster once, to learn what the
+// run must do, then reads the roster again to do it: it reports the
+// decisions in a plan, sends them in an apply. The mass-leaver guard may
+// hold the run, and a reviewed plan stop it, before anything is sent.
+func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, report *Report, rows Rows) error {
+	ix, err := loadIndex(ctx, cfg.Store, cfg.OrganizationID)
+	if err != nil {
+		return &AbortError{Cause: fmt.Errorf("read ledger: %w", err)}
+	}
+	lc := lifecycle{today: cfg.Now(), leavers: cfg.Leavers, absentRuns: cfg.AbsentRuns}
+	s, err := surveyRows(ctx, rows, ix, lc, cfg.Refresh)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ErrInterrupted
+		}
+		return &AbortError{Cause: fmt.Errorf("read the roster: %w", err)}
+	}
+	report.Fingerprints = Fingerprints{Source: s.source, Ledger: ix.fingerprint}
 	if cfg.Expect != nil {
 		if err := cfg.Expect.staleness(report.Fingerprints); err != nil {
 			return err
@@ -123,30 +140,21 @@ func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, r
 	x := newExecutor(cfg, runID, t)
 	calls, end := x.begin(ctx)
 	defer end()
-	var fresh map[string]refreshed
-	if cfg.Refresh {
-		fresh = x.refresh(ctx, calls, rows, entries)
-		if err := x.err(ctx); err != nil {
-			return err
-		}
+	phases := func() []iter.Seq[item] {
+		settle, rest := s.work(ctx, rows, x.abort)
+		return []iter.Seq[item]{settle, rest}
 	}
-	decisions := march(rows, entries, lifecycle{today: cfg.Now(), leavers: cfg.Leavers, absentRuns: cfg.AbsentRuns})
-	cfg.Progress.Start(len(decisions))
-	for i := range decisions {
-		d := &decisions[i]
-		if r, ok := fresh[d.externalID()]; ok && d.entry != nil {
-			d.drift = r.drift
-			if r.failure != nil {
-				f := *r.failure
-				f.Line = d.line()
-				d.action, d.failure, d.steps = actionFailed, &f, nil
-			}
-		}
+	planAll := func(into *tally) {
+		x.execute(ctx, calls, phases(), lc, func(d decision) { planOne(into, d) })
 	}
+
+	cfg.Progress.Start(s.decisions())
+	t.unchanged(s.unchanged)
 	if cfg.Expect != nil {
 		dry := newTally(noProgress{})
-		for _, d := range decisions {
-			planOne(dry, d)
+		planAll(dry)
+		if err := x.err(ctx); err != nil {
+			return err
 		}
 		var planned Report
 		dry.report(&planned)
@@ -154,20 +162,15 @@ func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, r
 			return err
 		}
 	}
-	if hold := guard(cfg, decisions, entries); hold != nil && !cfg.AllowMassLeavers {
+	if hold := s.hold(cfg); hold != nil && !cfg.AllowMassLeavers {
 		report.Hold = hold
-		for _, d := range decisions {
-			planOne(t, d)
-		}
-		err := &HeldError{Hold: *hold}
+		planAll(t)
 		cfg.Logger.Warn("run held: nothing was sent", "leaving", hold.Leaving, "active", hold.Active,
 			"max_leavers", hold.MaxLeavers, "max_leavers_percent", hold.MaxLeaversPercent)
-		return err
+		return cmp.Or(x.err(ctx), error(&HeldError{Hold: *hold}))
 	}
 	if mode == ModePlan {
-		for _, d := range decisions {
-			planOne(t, d)
-		}
+		planAll(t)
 		return x.err(ctx)
 	}
 	warnings, err := x.checkScopes(calls)
@@ -178,7 +181,7 @@ func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, r
 		return cmp.Or(x.err(ctx), error(&AbortError{Cause: err}))
 	}
 	report.Warnings = warnings
-	x.execute(ctx, calls, decisions)
+	x.execute(ctx, calls, phases(), lc, func(d decision) { x.one(calls, d) })
 	return x.err(ctx)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	gosync "sync"
 	"time"
 
@@ -79,9 +80,9 @@ func (x *executor) begin(ctx context.Context) (calls context.Context, end func()
 
 // each runs f for every item through the bounded pool, dispatching nothing
 // more once the run stops.
-func each[T any](x *executor, ctx context.Context, items []T, f func(T)) {
+func each[T any](x *executor, ctx context.Context, items iter.Seq[T], f func(T)) {
 	p := pool.New().WithMaxGoroutines(x.cfg.Concurrency)
-	for _, it := range items {
+	for it := range items {
 		if x.stopped(ctx) {
 			break
 		}
@@ -97,16 +98,17 @@ func each[T any](x *executor, ctx context.Context, items []T, f func(T)) {
 	p.Wait()
 }
 
-// execute resolves pending creates first, then sends everything else. ctx
-// cancellation stops dispatch; calls already started run to completion on
-// calls, a context that outlives it, so their outcomes are recorded.
-func (x *executor) execute(ctx, calls context.Context, decisions []decision) {
-	split := 0
-	for split < len(decisions) && decisions[split].settles() {
-		split++
-	}
-	for _, phase := range [][]decision{decisions[:split], decisions[split:]} {
-		each(x, ctx, phase, func(d decision) { x.one(calls, d) })
+// execute decides every item and acts on the decision: resolves pending
+// creates first, then everything else. ctx cancellation stops dispatch;
+// calls already started run to completion on calls, a context that
+// outlives it, so their outcomes are recorded.
+func (x *executor) execute(ctx, calls context.Context, phases []iter.Seq[item], lc lifecycle, act func(decision)) {
+	for _, phase := range phases {
+		each(x, ctx, phase, func(it item) {
+			if d, ok := x.decide(calls, it, lc); ok {
+				act(d)
+			}
+		})
 	}
 }
 

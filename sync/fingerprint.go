@@ -2,12 +2,13 @@ package sync
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
+	"hash"
+	"strconv"
 
 	"github.com/parchment-sync/parchment-sync/mapping"
 )
@@ -31,33 +32,39 @@ type Expectation struct {
 // matches the source or the ledger; nothing was sent.
 var ErrStalePlan = errors.New("the plan is stale")
 
-func fingerprints(rows []mapping.Row, entries map[string]Entry) Fingerprints {
-	src := sha256.New()
-	enc := json.NewEncoder(src)
-	for _, r := range rows {
-		// Encoding a plain struct of strings cannot fail.
-		_ = enc.Encode(struct {
-			Line     int
-			Skipped  bool
-			Record   mapping.Record
-			Problems []mapping.Problem
-		}{r.Line, r.Skipped, r.Record, r.Problems})
+// sourceFingerprint hashes the rows as mapped and validated, one at a time.
+type sourceFingerprint struct{ h hash.Hash }
+
+func newSourceFingerprint() *sourceFingerprint { return &sourceFingerprint{h: sha256.New()} }
+
+func (f *sourceFingerprint) add(r *mapping.Row) {
+	var n [9]byte
+	binary.LittleEndian.PutUint64(n[:8], uint64(r.Line))
+	if r.Skipped {
+		n[8] = 1
 	}
-	led := sha256.New()
-	enc = json.NewEncoder(led)
-	for _, id := range slices.Sorted(maps.Keys(entries)) {
-		e := entries[id]
-		e.UpdatedAt = e.UpdatedAt.UTC() // when it changed is not what it holds
-		_ = enc.Encode(struct {
-			ID, ParchmentUserID, Email string
-			State                      EntryState
-			Fields                     map[string]string
-			DisabledRunID              int64
-			AbsentRuns                 int
-		}{e.ExternalUserID, e.ParchmentUserID, e.Email, e.State, e.Fields, e.DisabledRunID, e.AbsentRuns})
+	_, _ = f.h.Write(n[:])
+	rec := &r.Record
+	for _, v := range []string{rec.ExternalUserID, rec.GivenName, rec.FamilyName, rec.Email, rec.DateOfBirth,
+		rec.Sex, rec.Phone, rec.Title, rec.HPIINumber, rec.PrescriberType, rec.PrescriberNumber,
+		rec.Qualifications, rec.ProviderNumber, rec.AHPRANumber, rec.HospitalProviderNumber, rec.EndDate} {
+		writeString(f.h, v)
 	}
-	return Fingerprints{Source: "sha256:" + hex.EncodeToString(src.Sum(nil)), Ledger: "sha256:" + hex.EncodeToString(led.Sum(nil))}
+	writeString(f.h, strconv.Itoa(len(rec.AccessRoles)))
+	for _, role := range rec.AccessRoles {
+		writeString(f.h, role)
+	}
+	writeString(f.h, strconv.Itoa(len(r.Problems)))
+	for _, p := range r.Problems {
+		for _, v := range []string{strconv.Itoa(p.Line), p.ExternalUserID, p.Field, p.Message, string(p.Severity)} {
+			writeString(f.h, v)
+		}
+	}
 }
+
+func (f *sourceFingerprint) sum() string { return "sha256:" + hexSum(f.h) }
+
+func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
 
 // staleness says why an apply does not match its plan, or nil.
 func (x Expectation) staleness(got Fingerprints) error {

@@ -40,32 +40,3 @@ func (e *HeldError) Error() string {
 }
 
 func (e *HeldError) Unwrap() error { return ErrHeld }
-
-// guard counts who would leave and returns the hold when both limits are
-// exceeded, nil otherwise. With LeaversReport nobody's access is taken, so
-// nothing is held.
-func guard(cfg Config, decisions []decision, entries map[string]Entry) *Hold {
-	if cfg.Leavers == LeaversReport {
-		return nil
-	}
-	h := Hold{MaxLeavers: cfg.MaxLeavers, MaxLeaversPercent: cfg.MaxLeaversPercent}
-	for _, e := range entries {
-		if e.State == StateSynced && !e.Disabled() {
-			h.Active++
-		}
-	}
-	for _, d := range decisions {
-		switch {
-		case !d.leaving:
-		case d.row != nil:
-			h.Leavers++
-		default:
-			h.Absent++
-		}
-	}
-	h.Leaving = h.Leavers + h.Absent
-	if h.Leaving > h.MaxLeavers && float64(h.Leaving)*100 > h.MaxLeaversPercent*float64(h.Active) {
-		return &h
-	}
-	return nil
-}

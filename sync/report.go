@@ -123,6 +123,16 @@ func (t *tally) add(action Action, c Change, fails ...Failure) {
 	t.failures = append(t.failures, fails...)
 }
 
+// unchanged counts n people recognised unchanged without a decision.
+func (t *tally) unchanged(n int) {
+	for range n {
+		t.progress.Done(ActionUnchanged)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.counts.Unchanged += n
+}
+
 // actionFailed is the tally's name for a row whose call Parchment refused.
 const actionFailed Action = "failed"
 

@@ -53,6 +53,20 @@ type Entry struct {
 	UpdatedAt  time.Time
 }
 
+// EntrySummary is an entry without its fields: enough to recognise an
+// unchanged roster row (by Digest) and to find absences, at a few dozen
+// bytes a person.
+type EntrySummary struct {
+	ExternalUserID  string
+	ParchmentUserID string
+	State           EntryState
+	Email           string
+	// Digest is FieldsDigest of the entry's fields.
+	Digest        string
+	DisabledRunID int64
+	AbsentRuns    int
+}
+
 // Disabled reports whether the ledger disabled the person.
 func (e Entry) Disabled() bool { return e.DisabledRunID != 0 }
 
@@ -127,6 +141,11 @@ type Store interface {
 	FinishRun(ctx context.Context, run Run) error
 	// Entries returns every entry of the organisation keyed by external_user_id.
 	Entries(ctx context.Context, organizationID string) (map[string]Entry, error)
+	// ScanEntries calls fn with every entry of the organisation, without
+	// fields, in byte order of external_user_id; an error from fn stops it.
+	ScanEntries(ctx context.Context, organizationID string, fn func(EntrySummary) error) error
+	// Entry returns one entry; ok is false when the ledger has none.
+	Entry(ctx context.Context, organizationID, externalUserID string) (e Entry, ok bool, err error)
 	// Commit stores c in one transaction.
 	Commit(ctx context.Context, organizationID string, c Commit) error
 }

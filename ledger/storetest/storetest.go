@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore func(t *testing.T) psync.Store) {
 		{"HeldRunRoundTrip", testHeldRunRoundTrip},
 		{"ReportRoundTrip", testReportRoundTrip},
 		{"RunsNewestFirst", testRunsNewestFirst},
+		{"SummariesAndOneEntry", testSummariesAndOneEntry},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

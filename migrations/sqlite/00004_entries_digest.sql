@@ -1,0 +1,9 @@
+-- Each entry keeps a digest of its fields, written with them, so an idle run
+-- recognises unchanged people without reading every entry's fields. Entries
+-- written before this have none; the ledger computes theirs when read.
+
+-- +goose Up
+ALTER TABLE parchment_sync_entries ADD COLUMN digest TEXT CHECK (digest <> '');
+
+-- +goose Down
+ALTER TABLE parchment_sync_entries DROP COLUMN digest;
