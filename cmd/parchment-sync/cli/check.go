@@ -98,23 +98,16 @@ func (a *app) checkOne(ctx context.Context, j job, logger *slog.Logger) orgCheck
 }
 
 func (a *app) checkSource(ctx context.Context, j job, logger *slog.Logger) checkLine {
-	rows, err := j.source.read(ctx, logger)
+	rows, err := j.source.open(ctx, logger)
+	var v validation
+	if err == nil {
+		v, err = summarise(ctx, rows)
+	}
 	if err != nil {
 		return checkLine{Check: "source", Status: "fail", Detail: err.Error(), Fix: "fix the file or query it names; validate lists every problem", code: ExitUsage}
 	}
-	var valid, invalid, skipped int
-	for _, r := range rows {
-		switch {
-		case r.Skipped:
-			skipped++
-		case r.Valid():
-			valid++
-		default:
-			invalid++
-		}
-	}
-	detail := fmt.Sprintf("%s: %d rows, %d valid, %d invalid, %d skipped", j.source.name(), len(rows), valid, invalid, skipped)
-	if invalid > 0 {
+	detail := fmt.Sprintf("%s: %d rows, %d valid, %d invalid, %d skipped", j.source.name(), v.Rows, v.Valid, v.Invalid, v.Skipped)
+	if v.Invalid > 0 {
 		return checkLine{Check: "source", Status: "fail", Detail: detail, Fix: "run validate with the same source for each row's problems", code: ExitUsage}
 	}
 	return checkLine{Check: "source", Status: "ok", Detail: detail}

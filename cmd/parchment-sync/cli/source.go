@@ -11,6 +11,7 @@ import (
 
 	"github.com/parchment-sync/parchment-sync/mapping"
 	"github.com/parchment-sync/parchment-sync/mapping/pgsource"
+	psync "github.com/parchment-sync/parchment-sync/sync"
 )
 
 // sourceFlags say where the roster comes from and how its columns map.
@@ -51,9 +52,11 @@ func (s *sourceFlags) name() string {
 	return "database"
 }
 
-// read loads every row; anything that makes the source unusable is a usage
-// error (exit 2) and nothing is sent.
-func (s *sourceFlags) read(ctx context.Context, logger *slog.Logger) ([]mapping.Row, error) {
+// open makes the roster ready to read: a CSV file is read afresh each
+// time (in flat memory, whatever its size); a staff database's rows are
+// read once, in one read-only transaction, and held. Anything that makes
+// the source unusable is a usage error (exit 2) and nothing is sent.
+func (s *sourceFlags) open(ctx context.Context, logger *slog.Logger) (psync.Rows, error) {
 	var m *mapping.Mapping
 	if s.mappingFile != "" {
 		var err error
@@ -61,31 +64,22 @@ func (s *sourceFlags) read(ctx context.Context, logger *slog.Logger) ([]mapping.
 			return nil, withCode(ExitUsage, err)
 		}
 	}
-	rows, err := s.readRows(ctx, m)
-	if err == nil {
-		logger.Info("roster read", "source", s.name(), "rows", len(rows))
-	}
-	return rows, err
-}
-
-func (s *sourceFlags) readRows(ctx context.Context, m *mapping.Mapping) ([]mapping.Row, error) {
 	if s.db != "" {
-		return s.readDB(ctx, m)
+		rows, err := s.readDB(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		logger.Info("roster read", "source", s.name(), "rows", len(rows))
+		return psync.RowSlice(rows), nil
 	}
-	f, err := os.Open(s.csv)
-	if err != nil {
+	if _, err := os.Stat(s.csv); err != nil {
 		return nil, usageErr("roster: %v", err)
 	}
-	defer f.Close()
-	r, err := mapping.OpenCSV(f, s.csv, m)
+	f, err := mapping.OpenCSVFile(s.csv, m)
 	if err != nil {
 		return nil, withCode(ExitUsage, err)
 	}
-	rows, err := mapping.ReadAll(r)
-	if err != nil {
-		return nil, withCode(ExitUsage, err)
-	}
-	return rows, nil
+	return f, nil
 }
 
 func (s *sourceFlags) readDB(ctx context.Context, m *mapping.Mapping) ([]mapping.Row, error) {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/parchment-sync/parchment-sync/ledger"
+	"github.com/parchment-sync/parchment-sync/mapping"
 	"github.com/parchment-sync/parchment-sync/parchment"
 	psync "github.com/parchment-sync/parchment-sync/sync"
 )
@@ -192,7 +193,7 @@ func (a *app) runSync(ctx context.Context, mode psync.Mode, f *syncFlags) error 
 // engine. The report is nil when the run never started.
 func (a *app) runJob(ctx context.Context, mode psync.Mode, f *syncFlags, j job, logger *slog.Logger, progress psync.Progress) (*psync.Report, time.Time, error) {
 	var lastSuccess time.Time
-	rows, err := j.source.read(ctx, logger)
+	rows, err := j.source.open(ctx, logger)
 	if err != nil {
 		return nil, lastSuccess, err
 	}
@@ -218,9 +219,9 @@ func (a *app) runJob(ctx context.Context, mode psync.Mode, f *syncFlags, j job, 
 		lastSuccess = lastSuccessfulApply(context.WithoutCancel(ctx), store, j.orgID)
 	}
 
-	run := psync.Apply
+	run := psync.ApplyRows
 	if mode == psync.ModePlan {
-		run = psync.Plan
+		run = psync.PlanRows
 	}
 	report, err := run(ctx, cfg, rows)
 	return report, lastSuccess, err
@@ -269,7 +270,8 @@ func syncErr(err error, report *psync.Report) error {
 		return nil
 	case errors.Is(err, psync.ErrHeld):
 		return withCode(ExitHeld, err)
-	case errors.Is(err, psync.ErrStalePlan):
+	case errors.Is(err, psync.ErrStalePlan), errors.As(err, new(*mapping.SourceError)):
+		// A source unreadable past its header is found before anything is sent.
 		return withCode(ExitUsage, err)
 	case errors.Is(err, psync.ErrLocked):
 		return withCode(ExitLocked, err)

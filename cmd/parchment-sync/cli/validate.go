@@ -2,6 +2,7 @@ package cli
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parchment-sync/parchment-sync/mapping"
+	psync "github.com/parchment-sync/parchment-sync/sync"
 )
 
 type validateFlags struct {
@@ -51,11 +53,14 @@ func (a *app) validateCommand() *cobra.Command {
 				return usageErr("--output must be text or json, not %q", f.output)
 			}
 			logger, _ := a.logger("warn")
-			rows, err := f.source.read(cmd.Context(), logger)
+			rows, err := f.source.open(cmd.Context(), logger)
 			if err != nil {
 				return err
 			}
-			v := summarise(rows)
+			v, err := summarise(cmd.Context(), rows)
+			if err != nil {
+				return withCode(ExitUsage, err)
+			}
 			if f.errorsCSV != "" {
 				if err := writeProblemsCSV(f.errorsCSV, v); err != nil {
 					return usageErr("--errors-csv: %v", err)
@@ -77,28 +82,42 @@ func (a *app) validateCommand() *cobra.Command {
 	return cmd
 }
 
-func summarise(rows []mapping.Row) validation {
-	v := validation{Rows: len(rows), Errors: []rowProblem{}, Warnings: []rowProblem{}}
-	for _, r := range rows {
-		switch {
-		case r.Skipped:
-			v.Skipped++
-			continue
-		case r.Valid():
-			v.Valid++
-		default:
-			v.Invalid++
-		}
-		for _, p := range r.Problems {
-			rp := rowProblem{Line: p.Line, ExternalUserID: p.ExternalUserID, Field: p.Field, Message: p.Message}
-			if p.Severity == mapping.SeverityError {
-				v.Errors = append(v.Errors, rp)
-			} else {
-				v.Warnings = append(v.Warnings, rp)
-			}
+// summarise reads rows twice, in flat memory: once to find the values
+// that repeat, then to gather every row's problems in line order.
+func summarise(ctx context.Context, rows psync.Rows) (validation, error) {
+	v := validation{Errors: []rowProblem{}, Warnings: []rowProblem{}}
+	dups := mapping.NewDuplicates()
+	if err := rows.Each(ctx, func(r *mapping.Row) error { dups.Add(r); return nil }); err != nil {
+		return v, err
+	}
+	dups.Finish()
+	err := rows.Each(ctx, func(r *mapping.Row) error {
+		dups.Mark(r, v.Rows)
+		v.Rows++
+		v.add(r)
+		return nil
+	})
+	return v, err
+}
+
+func (v *validation) add(r *mapping.Row) {
+	switch {
+	case r.Skipped:
+		v.Skipped++
+		return
+	case r.Valid():
+		v.Valid++
+	default:
+		v.Invalid++
+	}
+	for _, p := range r.Problems {
+		rp := rowProblem{Line: p.Line, ExternalUserID: p.ExternalUserID, Field: p.Field, Message: p.Message}
+		if p.Severity == mapping.SeverityError {
+			v.Errors = append(v.Errors, rp)
+		} else {
+			v.Warnings = append(v.Warnings, rp)
 		}
 	}
-	return v
 }
 
 func (a *app) writeValidation(format string, v validation) error {
