@@ -96,7 +96,9 @@ func run(ctx context.Context, cfg Config, mode Mode, rows Rows) (*Report, error)
 	t := newTally(cfg.Progress)
 	runErr := decide(ctx, cfg, mode, r.ID, t, report, rows)
 
-	t.report(report)
+	if err := t.report(report); err != nil && runErr == nil {
+		runErr = &AbortError{Cause: err}
+	}
 	report.Outcome = outcome(report, runErr)
 	r.Outcome, r.Counts, r.FinishedAt = report.Outcome, report.Counts, time.Now().UTC()
 	r.Changes, r.Failures = report.Changes, report.Failures
@@ -157,8 +159,12 @@ func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, r
 			return err
 		}
 		var planned Report
-		dry.report(&planned)
-		if err := cfg.Expect.sameChanges(planned.Changes); err != nil {
+		err := dry.report(&planned)
+		defer planned.Close()
+		if err != nil {
+			return &AbortError{Cause: err}
+		}
+		if err := cfg.Expect.sameChanges(&planned); err != nil {
 			return err
 		}
 	}

@@ -79,7 +79,11 @@ func (x Expectation) staleness(got Fingerprints) error {
 
 // sameChanges reports whether the decisions an apply is about to carry
 // out are the plan's. Request ids are what an apply adds.
-func (x Expectation) sameChanges(planned []Change) error {
+func (x Expectation) sameChanges(r *Report) error {
+	var planned []Change
+	if err := r.EachChange(func(c Change) error { planned = append(planned, c); return nil }); err != nil {
+		return &AbortError{Cause: err}
+	}
 	norm := func(cs []Change) string {
 		out := make([]Change, len(cs))
 		for i, c := range cs {

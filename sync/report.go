@@ -2,7 +2,6 @@ package sync
 
 import (
 	"maps"
-	"slices"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -60,6 +59,58 @@ type Report struct {
 	// Error says why a run was aborted, held or never started; empty
 	// otherwise.
 	Error string `json:"error,omitempty"`
+
+	// changes and failures hold every change and failure; Changes and
+	// Failures above hold them all too unless there were more than
+	// KeptInReport, and then only the first KeptInReport.
+	changes  *spool[Change]
+	failures *spool[Failure]
+}
+
+// KeptInReport is how many changes, and how many failures, a Report holds
+// in Changes and Failures (and the ledger keeps in run history). EachChange
+// and EachFailure walk all of them, however many.
+const KeptInReport = 1000
+
+// EachChange calls fn with every change in report order.
+func (r *Report) EachChange(fn func(Change) error) error {
+	if r.changes == nil {
+		return eachOf(r.Changes, fn)
+	}
+	return r.changes.each(fn)
+}
+
+// EachFailure calls fn with every failure in report order.
+func (r *Report) EachFailure(fn func(Failure) error) error {
+	if r.failures == nil {
+		return eachOf(r.Failures, fn)
+	}
+	return r.failures.each(fn)
+}
+
+// Complete reports whether Changes and Failures hold every change and
+// failure.
+func (r *Report) Complete() bool {
+	return (r.changes == nil || !r.changes.spilled()) && (r.failures == nil || !r.failures.spilled())
+}
+
+// Close lets go of the temporary file a large report keeps its changes in.
+func (r *Report) Close() {
+	if r.changes != nil {
+		r.changes.close()
+	}
+	if r.failures != nil {
+		r.failures.close()
+	}
+}
+
+func eachOf[T any](items []T, fn func(T) error) error {
+	for _, it := range items {
+		if err := fn(it); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // HasFailures reports whether any row was invalid or failed.
@@ -70,12 +121,16 @@ type tally struct {
 	progress Progress
 	mu       gosync.Mutex
 	counts   Counts
-	failures []Failure
-	changes  []Change
+	failures *spool[Failure]
+	changes  *spool[Change]
 	requests map[string]int
+	// err is the first failure to keep the report: the run aborts.
+	err error
 }
 
-func newTally(p Progress) *tally { return &tally{progress: p, requests: map[string]int{}} }
+func newTally(p Progress) *tally {
+	return &tally{progress: p, requests: map[string]int{}, changes: newSpool(changeOrder), failures: newSpool(failureOrder)}
+}
 
 // attempted counts HTTP attempts by status.
 func (t *tally) attempted(statuses ...int) {
@@ -118,9 +173,17 @@ func (t *tally) add(action Action, c Change, fails ...Failure) {
 	}
 	c.Action = action
 	if action != ActionUnchanged || c.Note != "" {
-		t.changes = append(t.changes, c)
+		t.keep(t.changes.add(c))
 	}
-	t.failures = append(t.failures, fails...)
+	if len(fails) > 0 {
+		t.keep(t.failures.add(fails...))
+	}
+}
+
+func (t *tally) keep(err error) {
+	if t.err == nil {
+		t.err = err
+	}
 }
 
 // unchanged counts n people recognised unchanged without a decision.
@@ -136,41 +199,46 @@ func (t *tally) unchanged(n int) {
 // actionFailed is the tally's name for a row whose call Parchment refused.
 const actionFailed Action = "failed"
 
-func (t *tally) report(r *Report) {
+// report fills r with the tally; with more changes or failures than
+// KeptInReport, r keeps the first and walks the rest from the spool.
+func (t *tally) report(r *Report) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	r.Counts = t.counts
 	r.Requests = maps.Clone(t.requests)
-	r.Failures = slices.Clone(t.failures)
-	r.Changes = slices.Clone(t.changes)
-	if r.Failures == nil {
-		r.Failures = []Failure{}
+	r.changes, r.failures = t.changes, t.failures
+	var err error
+	if r.Changes, err = t.changes.first(KeptInReport); err != nil {
+		t.keep(err)
 	}
-	if r.Changes == nil {
-		r.Changes = []Change{}
+	if r.Failures, err = t.failures.first(KeptInReport); err != nil {
+		t.keep(err)
 	}
 	if r.Warnings == nil {
 		r.Warnings = []string{}
 	}
-	// Workers finish in any order; reports must not.
-	slices.SortStableFunc(r.Failures, func(a, b Failure) int {
-		if a.Line != b.Line {
-			return a.Line - b.Line
+	return t.err
+}
+
+// Workers finish in any order; reports must not.
+func failureOrder(a, b Failure) int {
+	if a.Line != b.Line {
+		return a.Line - b.Line
+	}
+	return strings.Compare(a.ExternalUserID, b.ExternalUserID)
+}
+
+func changeOrder(a, b Change) int {
+	if (a.Line == 0) != (b.Line == 0) {
+		if a.Line == 0 {
+			return 1
 		}
-		return strings.Compare(a.ExternalUserID, b.ExternalUserID)
-	})
-	slices.SortStableFunc(r.Changes, func(a, b Change) int {
-		if (a.Line == 0) != (b.Line == 0) {
-			if a.Line == 0 {
-				return 1
-			}
-			return -1
-		}
-		if a.Line != b.Line {
-			return a.Line - b.Line
-		}
-		return strings.Compare(a.ExternalUserID, b.ExternalUserID)
-	})
+		return -1
+	}
+	if a.Line != b.Line {
+		return a.Line - b.Line
+	}
+	return strings.Compare(a.ExternalUserID, b.ExternalUserID)
 }
 
 func problemFailures(ps []mapping.Problem, line int, id string) []Failure {

@@ -30,15 +30,17 @@ type fixture struct {
 	store  ledger.Ledger
 	server *parchmenttest.Server
 	org    string
+	url    string // the ledger's
 }
 
 func setup(t testing.TB, server parchmenttest.Config) *fixture {
 	t.Helper()
-	store, err := ledger.Open(context.Background(), pgtest.URL(t), nil)
+	url := pgtest.URL(t)
+	store, err := ledger.Open(context.Background(), url, nil)
 	require.NoError(t, err)
 	t.Cleanup(store.Close)
 	server.Token = testToken
-	return &fixture{t: t, store: store, server: parchmenttest.Start(t, server), org: "org-" + randomHex(6)}
+	return &fixture{t: t, store: store, server: parchmenttest.Start(t, server), org: "org-" + randomHex(6), url: url}
 }
 
 // setupBehind is setup with the stand-in behind wrap, a gateway that may

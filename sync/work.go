@@ -58,7 +58,8 @@ func (s *survey) work(ctx context.Context, rows Rows, readErr func(error)) (sett
 			return
 		}
 		if err != nil {
-			readErr(fmt.Errorf("read the roster again: %w", err))
+			// Not a source error: part of the run may have been sent.
+			readErr(fmt.Errorf("read the roster again: %v", err))
 			return
 		}
 		if ord+1 != s.rows {

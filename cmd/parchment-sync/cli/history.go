@@ -193,6 +193,10 @@ func (a *app) writeRun(format string, run psync.Run) error {
 	if run.Error != "" {
 		fmt.Fprintf(a.stdout, "error: %s\n", run.Error)
 	}
+	if len(run.Changes) >= psync.KeptInReport || len(run.Failures) >= psync.KeptInReport {
+		fmt.Fprintf(a.stdout, "history keeps a run's first %d changes and first %d failures; the counts are complete, and the run's own report listed every one\n",
+			psync.KeptInReport, psync.KeptInReport)
+	}
 	return writeText(a.stdout, withRequestIDs(report))
 }
 

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -12,9 +11,7 @@ import (
 
 func (a *app) writeReport(format string, r *psync.Report) error {
 	if format == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return encodeReports(a.stdout, r, []*psync.Report{r})
 	}
 	return writeText(a.stdout, r)
 }
@@ -28,9 +25,9 @@ func writeText(w io.Writer, r *psync.Report) error {
 	}
 	fmt.Fprintf(w, "%s organization %s (run %d): %s\n", r.Mode, r.OrganizationID, r.RunID, r.Outcome)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, c := range r.Changes {
+	err := r.EachChange(func(c psync.Change) error {
 		if c.Action == "invalid" || c.Action == "failed" {
-			continue
+			return nil
 		}
 		var detail []string
 		if len(c.Fields) > 0 {
@@ -45,14 +42,18 @@ func writeText(w io.Writer, r *psync.Report) error {
 		if c.Note != "" {
 			detail = append(detail, c.Note)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\tline %s\t%s\n", c.Action, c.ExternalUserID, lineText(c.Line), strings.Join(detail, "; "))
+		_, err := fmt.Fprintf(tw, "  %s\t%s\tline %s\t%s\n", c.Action, c.ExternalUserID, lineText(c.Line), strings.Join(detail, "; "))
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	if len(r.Failures) > 0 {
 		fmt.Fprintln(w, "failures:")
-		for _, f := range r.Failures {
+		err := r.EachFailure(func(f psync.Failure) error {
 			where := "line " + lineText(f.Line)
 			if f.Field != "" {
 				where += ", " + f.Field
@@ -61,7 +62,11 @@ func writeText(w io.Writer, r *psync.Report) error {
 			if f.HTTPStatus != 0 {
 				extra = fmt.Sprintf(" (HTTP %d, request %s)", f.HTTPStatus, f.RequestID)
 			}
-			fmt.Fprintf(w, "  %s [%s]: %s%s\n", f.ExternalUserID, where, f.Message, extra)
+			_, err := fmt.Fprintf(w, "  %s [%s]: %s%s\n", f.ExternalUserID, where, f.Message, extra)
+			return err
+		})
+		if err != nil {
+			return err
 		}
 	}
 	c := r.Counts
@@ -73,7 +78,7 @@ func writeText(w io.Writer, r *psync.Report) error {
 		fmt.Fprintf(w, "held by the mass-leaver guard: nothing was sent. %d would leave (%d with an end date, %d absent) of %d active; limits --max-leavers %d, --max-leavers-percent %g\n",
 			r.Hold.Leaving, r.Hold.Leavers, r.Hold.Absent, r.Hold.Active, r.Hold.MaxLeavers, r.Hold.MaxLeaversPercent)
 	}
-	_, err := fmt.Fprintf(w, "%s: create %d, adopt %d, update %d, enable %d, disable %d, unchanged %d, manual %d, orphaned %d, invalid %d, failed %d\n",
+	_, err = fmt.Fprintf(w, "%s: create %d, adopt %d, update %d, enable %d, disable %d, unchanged %d, manual %d, orphaned %d, invalid %d, failed %d\n",
 		verb, c.Create, c.Adopt, c.Update, c.Enable, c.Disable, c.Unchanged, c.Manual, c.Orphaned, c.Invalid, c.Failed)
 	return err
 }

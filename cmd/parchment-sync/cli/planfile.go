@@ -63,10 +63,15 @@ func writePlanFile(path string, results []jobResult) error {
 		if r.report == nil || r.report.RunID == 0 {
 			return fmt.Errorf("organisation %s was not planned (%v): no plan file written", r.job.orgID, r.err)
 		}
+		// A plan file is for review: it holds every change, however many.
+		changes := []psync.Change{}
+		if err := r.report.EachChange(func(c psync.Change) error { changes = append(changes, c); return nil }); err != nil {
+			return err
+		}
 		pf.Plans = append(pf.Plans, savedPlan{
 			Name: r.job.name, OrganizationID: r.job.orgID, Source: r.job.source.name(),
 			Settings: r.settings, Fingerprints: r.report.Fingerprints,
-			Outcome: r.report.Outcome, Counts: r.report.Counts, Changes: r.report.Changes,
+			Outcome: r.report.Outcome, Counts: r.report.Counts, Changes: changes,
 		})
 	}
 	data, err := json.MarshalIndent(pf, "", "  ")

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -142,9 +141,11 @@ func (a *app) writeFleet(format string, results []jobResult) error {
 			out.Organizations = append(out.Organizations, namedReport{Name: r.job.name, Report: r.report})
 		}
 		out.Outcome = fleetOutcome(results)
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		reports := make([]*psync.Report, len(results))
+		for i, r := range results {
+			reports[i] = r.report
+		}
+		return encodeReports(a.stdout, out, reports)
 	}
 	for i, r := range results {
 		if i > 0 {

@@ -175,6 +175,13 @@ func (a *app) runSync(ctx context.Context, mode psync.Mode, f *syncFlags) error 
 		return err
 	}
 	results := a.runJobs(ctx, mode, f, jobs, logger, display)
+	defer func() {
+		for _, r := range results {
+			if r.report != nil {
+				r.report.Close()
+			}
+		}
+	}()
 	// The report goes to a clean screen.
 	display.Close()
 	if mode == psync.ModeApply {

@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/parchment-sync/parchment-sync/internal/rostertest"
+	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
+	psync "github.com/parchment-sync/parchment-sync/sync"
+)
+
+func TestStreamedJSONIsWhatTheEncoderWrites(t *testing.T) {
+	t.Parallel()
+	r := &psync.Report{Mode: psync.ModePlan, OrganizationID: "o", Outcome: "done", Requests: map[string]int{}, Warnings: []string{},
+		Changes:  []psync.Change{{ExternalUserID: "E<1>", Line: 2, Action: psync.ActionCreate, Fields: []string{"email"}}, {ExternalUserID: "E2", Action: psync.ActionDisable}},
+		Failures: []psync.Failure{},
+	}
+	for _, v := range []any{r, struct {
+		Organizations []namedReport `json:"organizations"`
+		Outcome       string        `json:"outcome"`
+	}{[]namedReport{{"a", r}, {"b", r}}, "done"}} {
+		var want, got bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		require.NoError(t, enc.Encode(v))
+		reports := []*psync.Report{r}
+		if _, ok := v.(*psync.Report); !ok {
+			reports = []*psync.Report{r, r}
+		}
+		require.NoError(t, encodeReports(&got, v, reports))
+		require.Equal(t, want.String(), got.String())
+	}
+}
+
+// A plan bigger than a report keeps in memory still lists every change,
+// in order, in its JSON and text reports; run history keeps the first.
+func TestLargePlanListsEveryChange(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{})
+	const n = 5000
+	people := rostertest.Staff(n)
+	people[10].Email = "not-an-email"
+	csv := f.roster("roster.csv", people)
+
+	res := f.run("plan", "--csv", csv, "--output", "json")
+	require.Equal(t, ExitFailures, res.code, res.stderr)
+	var out struct {
+		Counts   psync.Counts    `json:"counts"`
+		Changes  []psync.Change  `json:"changes"`
+		Failures []psync.Failure `json:"failures"`
+		RunID    int64           `json:"run_id"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(res.stdout), &out))
+	require.Equal(t, psync.Counts{Create: n - 1, Invalid: 1}, out.Counts)
+	require.Len(t, out.Changes, n)
+	for i, c := range out.Changes {
+		require.Equal(t, i+2, c.Line, "changes in roster order")
+	}
+	require.Len(t, out.Failures, 1)
+
+	res = f.run("plan", "--csv", csv)
+	require.Equal(t, ExitFailures, res.code, res.stderr)
+	require.Equal(t, n-1, strings.Count(res.stdout, "  create "), "one line per create")
+
+	res = f.run("show", fmt.Sprint(out.RunID), "--output", "json")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	require.NoError(t, json.Unmarshal([]byte(res.stdout), &out))
+	require.Len(t, out.Changes, psync.KeptInReport, "run history keeps the first changes")
+}
