@@ -1,6 +1,8 @@
 package mapping
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -26,7 +28,7 @@ type csvTable struct {
 }
 
 func newCSVTable(r io.Reader, file string, m *Mapping) (*csvTable, error) {
-	limit := &recordLimit{r: transform.NewReader(r, m.textDecoder()), max: maxRecordBytes}
+	limit := &recordLimit{r: textReader(r, m), max: maxRecordBytes}
 	cr := csv.NewReader(limit)
 	cr.Comma = m.comma()
 	cr.FieldsPerRecord = -1 // ragged rows are judged per row, not per file
@@ -103,17 +105,39 @@ func (t *csvTable) readError(err error) error {
 // encoding does not define (shown as U+FFFD) and control characters.
 func (t *csvTable) checkCells(rec []string) error {
 	for i, c := range rec {
+		if len(c) <= MaxCellBytes && isClean(c) {
+			continue // printable ASCII: none of the checks below can fail
+		}
 		line, _ := t.cr.FieldPos(i)
 		switch {
 		case len(c) > MaxCellBytes:
 			return t.errorAt(line, t.columnName(i), fmt.Sprintf("this cell is larger than %d KiB; no roster value is that long", MaxCellBytes>>10))
 		case strings.IndexFunc(c, isControl) >= 0:
 			return t.errorAt(line, t.columnName(i), "this cell contains control characters; the file does not look like CSV text")
-		case strings.ContainsRune(c, utf8.RuneError):
+		case strings.ContainsRune(c, utf8.RuneError) || !utf8.ValidString(c):
 			return t.errorAt(line, t.columnName(i), t.undecodable())
 		}
 	}
 	return nil
+}
+
+// textReader decodes r as UTF-8 text. A UTF-8 file without a byte order
+// mark for UTF-16 is read as it is, its byte order mark dropped: checkCells
+// finds bytes that are not UTF-8. Anything else goes through the mapping's
+// decoder.
+func textReader(r io.Reader, m *Mapping) io.Reader {
+	if m.charsetName() != charsetUTF8 {
+		return transform.NewReader(r, m.textDecoder())
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(3)
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		_, _ = br.Discard(3)
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}), bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
+		return transform.NewReader(br, m.textDecoder())
+	}
+	return br
 }
 
 func (t *csvTable) tooLarge(line int) error {

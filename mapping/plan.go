@@ -144,8 +144,8 @@ func (p *plan) apply(cells []string) mapped {
 		})
 	}
 	out.cells = make([]string, len(p.fields))
-	for i, f := range p.fields {
-		v, prob := f.value(cells)
+	for i := range p.fields {
+		v, prob := p.fields[i].value(cells)
 		out.cells[i] = v
 		if prob != nil {
 			out.problems = append(out.problems, *prob)
@@ -173,7 +173,7 @@ func cellAt(cells []string, col int) string {
 }
 
 // value computes the field's canonical text from a cleaned row.
-func (f fieldPlan) value(cells []string) (string, *Problem) {
+func (f *fieldPlan) value(cells []string) (string, *Problem) {
 	r := f.rule
 	if r.constant != nil {
 		return *r.constant, nil

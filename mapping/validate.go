@@ -128,12 +128,49 @@ func checkEmail(c *checks, email string) {
 		c.err(FieldEmail, "email is longer than %d characters", maxEmailChars)
 		return
 	}
+	if isDotAtomAddress(email) {
+		return // the common case, which mail.ParseAddress takes as it is
+	}
 	addr, err := mail.ParseAddress(email)
 	// A display name ("Ann <ann@x.au>") or a domain without a dot parses but
 	// is not what Parchment wants.
 	if err != nil || addr.Address != email || addr.Name != "" || !strings.Contains(email[strings.LastIndexByte(email, '@')+1:], ".") {
 		c.err(FieldEmail, "email is not a valid email address (expected name@example.com.au)")
 	}
+}
+
+// isDotAtomAddress reports whether email is local@domain with both parts
+// dot-atoms of ASCII letters, digits and the usual symbols, and a dot in
+// the domain: an address RFC 5322 reads exactly as written.
+func isDotAtomAddress(email string) bool {
+	at := strings.IndexByte(email, '@')
+	if at < 0 {
+		return false
+	}
+	local, domain := email[:at], email[at+1:]
+	return dotAtom(local, "!#$%&'*+/=?^_`{|}~-") && dotAtom(domain, "-") && strings.Contains(domain, ".")
+}
+
+// dotAtom reports whether s is atoms of letters, digits and the symbols
+// given, joined by single dots.
+func dotAtom(s, symbols string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '.':
+			if s[i+1] == '.' {
+				return false
+			}
+		case strings.IndexByte(symbols, c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func checkDateOfBirth(c *checks, dob string, today time.Time) {

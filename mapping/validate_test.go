@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"net/mail"
 	"testing"
 	"time"
 
@@ -207,4 +208,25 @@ func TestValidateRules(t *testing.T) {
 			require.Equal(t, c.errors, fieldsOf(Validate(rec, 2, testToday()), SeverityError))
 		})
 	}
+}
+
+func TestDotAtomAddressesAreWhatParseAddressAccepts(t *testing.T) {
+	t.Parallel()
+	for _, email := range []string{
+		"ann@clinic.example", "a.b+tag@sub.clinic.com.au", "o'neil@x.au", "x_y-z@a-b.c",
+		"a..b@x.au", ".a@x.au", "a.@x.au", "a@x", "a@.x.au", "a@x..au", "a@x.au.", "a b@x.au",
+		"ann@clinic.example ", "@x.au", "a@", "a@b@c.au", "Ann <ann@x.au>", "ann@[127.0.0.1]", "ä@x.au",
+		"\"quoted\"@x.au", "a@x_y.au",
+	} {
+		if !isDotAtomAddress(email) {
+			continue
+		}
+		addr, err := mail.ParseAddress(email)
+		require.NoError(t, err, email)
+		require.Equal(t, email, addr.Address, email)
+		require.Empty(t, addr.Name, email)
+	}
+	require.True(t, isDotAtomAddress("ann@clinic.example"))
+	require.False(t, isDotAtomAddress("a..b@x.au"))
+	require.False(t, isDotAtomAddress("a@x"))
 }

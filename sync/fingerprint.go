@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"strconv"
 
 	"github.com/parchment-sync/parchment-sync/mapping"
 )
@@ -33,33 +32,44 @@ type Expectation struct {
 var ErrStalePlan = errors.New("the plan is stale")
 
 // sourceFingerprint hashes the rows as mapped and validated, one at a time.
-type sourceFingerprint struct{ h hash.Hash }
+type sourceFingerprint struct {
+	h   hash.Hash
+	buf []byte // one row's encoding, reused
+}
 
 func newSourceFingerprint() *sourceFingerprint { return &sourceFingerprint{h: sha256.New()} }
 
 func (f *sourceFingerprint) add(r *mapping.Row) {
-	var n [9]byte
-	binary.LittleEndian.PutUint64(n[:8], uint64(r.Line))
+	b := binary.LittleEndian.AppendUint64(f.buf[:0], uint64(r.Line))
 	if r.Skipped {
-		n[8] = 1
+		b = append(b, 1)
+	} else {
+		b = append(b, 0)
 	}
-	_, _ = f.h.Write(n[:])
 	rec := &r.Record
-	for _, v := range []string{rec.ExternalUserID, rec.GivenName, rec.FamilyName, rec.Email, rec.DateOfBirth,
+	for _, v := range [...]string{rec.ExternalUserID, rec.GivenName, rec.FamilyName, rec.Email, rec.DateOfBirth,
 		rec.Sex, rec.Phone, rec.Title, rec.HPIINumber, rec.PrescriberType, rec.PrescriberNumber,
 		rec.Qualifications, rec.ProviderNumber, rec.AHPRANumber, rec.HospitalProviderNumber, rec.EndDate} {
-		writeString(f.h, v)
+		b = appendString(b, v)
 	}
-	writeString(f.h, strconv.Itoa(len(rec.AccessRoles)))
+	b = binary.AppendUvarint(b, uint64(len(rec.AccessRoles)))
 	for _, role := range rec.AccessRoles {
-		writeString(f.h, role)
+		b = appendString(b, role)
 	}
-	writeString(f.h, strconv.Itoa(len(r.Problems)))
+	b = binary.AppendUvarint(b, uint64(len(r.Problems)))
 	for _, p := range r.Problems {
-		for _, v := range []string{strconv.Itoa(p.Line), p.ExternalUserID, p.Field, p.Message, string(p.Severity)} {
-			writeString(f.h, v)
+		b = binary.AppendUvarint(b, uint64(p.Line))
+		for _, v := range [...]string{p.ExternalUserID, p.Field, p.Message, string(p.Severity)} {
+			b = appendString(b, v)
 		}
 	}
+	_, _ = f.h.Write(b)
+	f.buf = b
+}
+
+// appendString appends s length-prefixed, so strings cannot run together.
+func appendString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
 func (f *sourceFingerprint) sum() string { return "sha256:" + hexSum(f.h) }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"hash"
 	"hash/maphash"
 	"slices"
 	"strconv"
@@ -52,8 +51,10 @@ func (s *slot) has(f uint8) bool { return s.flags&f != 0 }
 func loadIndex(ctx context.Context, store Store, organizationID string) (*ledgerIndex, error) {
 	ix := &ledgerIndex{seed: maphash.MakeSeed()}
 	fp := sha256.New()
+	var buf []byte
 	err := store.ScanEntries(ctx, organizationID, func(e EntrySummary) error {
-		writeFingerprint(fp, e)
+		buf = appendFingerprint(buf[:0], e)
+		_, _ = fp.Write(buf)
 		s := slot{key: maphash.String(ix.seed, e.ExternalUserID), off: uint32(len(ix.ids)), n: uint16(min(len(e.ExternalUserID), 1<<16-1))}
 		ix.ids = append(ix.ids, e.ExternalUserID[:s.n]...)
 		s.absent = uint16(min(e.AbsentRuns, 1<<16-1))
@@ -113,21 +114,12 @@ func parseDigest(d string) (uint64, bool) {
 	return v, err == nil
 }
 
-// writeFingerprint adds one entry to the ledger's fingerprint: everything
-// a decision depends on, the fields by their digest.
-func writeFingerprint(h hash.Hash, e EntrySummary) {
-	for _, s := range []string{e.ExternalUserID, e.ParchmentUserID, string(e.State), e.Email, e.Digest} {
-		writeString(h, s)
+// appendFingerprint appends one entry's part of the ledger's fingerprint:
+// everything a decision depends on, the fields by their digest.
+func appendFingerprint(b []byte, e EntrySummary) []byte {
+	for _, s := range [...]string{e.ExternalUserID, string(e.State), e.Digest} {
+		b = appendString(b, s)
 	}
-	var n [16]byte
-	binary.LittleEndian.PutUint64(n[:8], uint64(e.DisabledRunID))
-	binary.LittleEndian.PutUint64(n[8:], uint64(e.AbsentRuns))
-	_, _ = h.Write(n[:])
-}
-
-// writeString writes s length-prefixed, so strings cannot run together.
-func writeString(h hash.Hash, s string) {
-	var n [binary.MaxVarintLen64]byte
-	_, _ = h.Write(n[:binary.PutUvarint(n[:], uint64(len(s)))])
-	_, _ = h.Write([]byte(s))
+	b = binary.LittleEndian.AppendUint64(b, uint64(e.DisabledRunID))
+	return binary.LittleEndian.AppendUint64(b, uint64(e.AbsentRuns))
 }

@@ -50,3 +50,12 @@ func (b bitset) clear(i int) {
 		b[i/64] &^= 1 << (i % 64)
 	}
 }
+
+func (b bitset) none() bool {
+	for _, w := range b {
+		if w != 0 {
+			return false
+		}
+	}
+	return true
+}

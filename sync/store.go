@@ -55,12 +55,11 @@ type Entry struct {
 
 // EntrySummary is an entry without its fields: enough to recognise an
 // unchanged roster row (by Digest) and to find absences, at a few dozen
-// bytes a person.
+// bytes a person. It has no Parchment user id nor email: a synced entry's
+// user id never changes, and the email is among the fields.
 type EntrySummary struct {
-	ExternalUserID  string
-	ParchmentUserID string
-	State           EntryState
-	Email           string
+	ExternalUserID string
+	State          EntryState
 	// Digest is FieldsDigest of the entry's fields.
 	Digest        string
 	DisabledRunID int64

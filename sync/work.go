@@ -37,6 +37,11 @@ func (s *survey) work(ctx context.Context, rows Rows, readErr func(error)) (sett
 		}
 	}
 	rest = func(yield func(item) bool) {
+		if s.needed.none() {
+			// Nothing on the roster needs deciding (an idle run): no second read.
+			s.yieldAbsent(yield)
+			return
+		}
 		ord := -1
 		stopped := false
 		err := rows.Each(ctx, func(r *mapping.Row) error {
@@ -66,20 +71,25 @@ func (s *survey) work(ctx context.Context, rows Rows, readErr func(error)) (sett
 			readErr(fmt.Errorf("the roster changed while the run read it (%d rows, then %d): run again", s.rows, ord+1))
 			return
 		}
-		var absent []string
-		s.ix.unseen(func(id string, sl *slot) {
-			if !sl.has(slotDisabled) {
-				absent = append(absent, id)
-			}
-		})
-		slices.Sort(absent)
-		for _, id := range absent {
-			if !yield(item{id: id, inLedger: true}) {
-				return
-			}
-		}
+		s.yieldAbsent(yield)
 	}
 	return settle, rest
+}
+
+// yieldAbsent gives the active people no row was read for, by id.
+func (s *survey) yieldAbsent(yield func(item) bool) {
+	var absent []string
+	s.ix.unseen(func(id string, sl *slot) {
+		if !sl.has(slotDisabled) {
+			absent = append(absent, id)
+		}
+	})
+	slices.Sort(absent)
+	for _, id := range absent {
+		if !yield(item{id: id, inLedger: true}) {
+			return
+		}
+	}
 }
 
 // errStopRead ends a read the consumer no longer wants.
