@@ -5,7 +5,7 @@
 GO ?= go
 BIN := bin/parchment-sync
 
-.PHONY: all bench build demo help test vet
+.PHONY: all bench bench-memory bench-memory-clean bench-profile build demo help test vet
 
 all: vet test build
 
@@ -23,19 +23,41 @@ test:
 
 # Each run of BenchmarkApplyCreates takes about 22 s and each run of
 # BenchmarkAdaptivePacer about 2 min 45 s (its creates are paced at 20
-# requests/s): five of each take about 16 minutes.
+# requests/s): five of each take about 16 minutes. Each run of
+# BenchmarkMemory's seven cases (1,000,000 and 100,000 rows through the
+# binary) takes MEMBENCH_RUN_TIME; the first ever also seeds the cached
+# SQLite ledgers (MEMBENCH_SEED_TIME), and every one seeds PostgreSQL with
+# 100,000 rows (about 1 min).
 BENCH_COUNT ?= 5
 BENCH_OUT := .tmp/bench.txt
+BENCH_MEMORY_OUT := .tmp/bench-memory.txt
 
-## bench: apply 2,000 creates through the stand-in (50 ms latency, 100 requests/s), then the adaptive pacer's cases (80 ms, 20 requests/s), BENCH_COUNT times each; print medians
+## bench: apply 2,000 creates through the stand-in (50 ms latency, 100 requests/s), then the adaptive pacer's cases (80 ms, 20 requests/s), then BenchmarkMemory, BENCH_COUNT times each; print medians
 # The raw output stays in $(BENCH_OUT) for benchstat. benchreport fails
 # when go test did, which the pipe through tee would hide. The pacer's
-# benchmark needs no database.
+# benchmark needs no database; BenchmarkMemory's PostgreSQL case does.
 bench:
 	@mkdir -p $(dir $(BENCH_OUT))
 	scripts/with-postgres.sh $(GO) test -run '^$$' -bench '^BenchmarkApplyCreates$$' -benchtime 1x -count $(BENCH_COUNT) ./sync/ 2>&1 | tee $(BENCH_OUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkAdaptivePacer$$' -benchtime 1x -count $(BENCH_COUNT) ./parchment/ 2>&1 | tee -a $(BENCH_OUT)
+	scripts/with-postgres.sh $(GO) test -run '^$$' -bench '^BenchmarkMemory$$' -benchtime 1x -count $(BENCH_COUNT) -timeout 0 ./internal/membench/ 2>&1 | tee -a $(BENCH_OUT)
 	$(GO) run ./internal/benchreport $(BENCH_OUT)
+
+## bench-memory: only BenchmarkMemory: peak RSS and CPU per row of validate, plan and idle apply (1,000,000 and 100,000 rows), through the binary
+# BENCH_MEMORY_ROWS and BENCH_IDLE_ROWS change the row counts. Seeded
+# SQLite ledgers are cached in .tmp/membench (bench-memory-clean).
+bench-memory:
+	@mkdir -p $(dir $(BENCH_MEMORY_OUT))
+	scripts/with-postgres.sh $(GO) test -run '^$$' -bench '^BenchmarkMemory$$' -benchtime 1x -count $(BENCH_COUNT) -timeout 0 ./internal/membench/ 2>&1 | tee $(BENCH_MEMORY_OUT)
+	$(GO) run ./internal/benchreport $(BENCH_MEMORY_OUT)
+
+## bench-memory-clean: forget the seeded ledgers and rosters BenchmarkMemory caches
+bench-memory-clean:
+	rm -rf .tmp/membench
+
+## bench-profile: CPU and heap profiles of the idle applies and the plan, in-process, into .tmp/profile (profile-summary.md)
+bench-profile:
+	BENCH_PROFILE_DIR=.tmp/profile scripts/with-postgres.sh $(GO) test -run '^TestProfiles$$' -count 1 -timeout 0 -v ./internal/membench/
 
 ## vet: static checks
 vet:

@@ -65,3 +65,39 @@ BenchmarkAdaptivePacer/changing-limit-2  follow-30-s  12.25   9.75    15      3
 BenchmarkAdaptivePacer/changing-limit-2  of-limit     0.6821  0.6657  0.7012  3
 `, out.String())
 }
+
+// BenchmarkMemory's units, and its PostgreSQL case skipped, which is no
+// failure.
+func TestMemoryUnitsAndSkips(t *testing.T) {
+	t.Parallel()
+	input := `pkg: github.com/parchment-sync/parchment-sync/internal/membench
+BenchmarkMemory/validate-1M-2         	       1	9156710590 ns/op	        12.85 cpu-us/row	        1404 peak-MB
+BenchmarkMemory/validate-1M-2         	       1	9356710590 ns/op	        13.05 cpu-us/row	        1398 peak-MB
+--- BENCH: BenchmarkMemory/validate-1M-2
+    membench_test.go:57: wall 9.2s, CPU 12.9s, peak RSS 1404.0 MB
+BenchmarkMemory/idle-apply-100k-postgres
+--- SKIP: BenchmarkMemory/idle-apply-100k-postgres
+    membench_test.go:84: PARCHMENT_TEST_DATABASE_URL is not set; run ` + "`make bench`" + `
+PASS
+ok  	github.com/parchment-sync/parchment-sync/internal/membench	20.1s
+`
+	var out bytes.Buffer
+	require.NoError(t, run(nil, strings.NewReader(input), &out))
+	require.Equal(t, `benchmark                      unit        median  min    max    runs
+BenchmarkMemory/validate-1M-2  s/op        9.257   9.157  9.357  2
+BenchmarkMemory/validate-1M-2  cpu-us/row  12.95   12.85  13.05  2
+BenchmarkMemory/validate-1M-2  peak-MB     1401    1398   1404   2
+`, out.String())
+}
+
+func TestLargeFiguresHaveNoExponent(t *testing.T) {
+	t.Parallel()
+	input := "BenchmarkMemory/plan-1M-2   1   61234567890 ns/op   12345.6 peak-MB   0.000012 x\n"
+	var out bytes.Buffer
+	require.NoError(t, run(nil, strings.NewReader(input), &out))
+	require.Equal(t, `benchmark                  unit     median   min      max      runs
+BenchmarkMemory/plan-1M-2  s/op     61.23    61.23    61.23    1
+BenchmarkMemory/plan-1M-2  peak-MB  12346    12346    12346    1
+BenchmarkMemory/plan-1M-2  x        1.2e-05  1.2e-05  1.2e-05  1
+`, out.String())
+}
