@@ -3,12 +3,11 @@
 package membench
 
 import (
+	"bufio"
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -18,7 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -55,6 +54,8 @@ type harness struct {
 	key    string // seedVersion and the migrations' hash
 	tmp    string // removed when the benchmark ends
 	reseed bool
+	// launcher starts every measured command.
+	launcher *launcher
 }
 
 func newHarness(tb testing.TB) *harness {
@@ -70,6 +71,12 @@ func newHarness(tb testing.TB) *harness {
 	h.key = seedVersion + "-" + migrationsHash(tb, filepath.Join(root, "migrations"))
 	h.bin = h.build(tb, "./cmd/parchment-sync", "parchment-sync")
 	h.floor = h.build(tb, "./internal/membench/csvfloor", "csvfloor")
+	l, err := startLauncher(h.build(tb, "./internal/membench/launcher", "launcher"))
+	if err != nil {
+		tb.Fatalf("starting the launcher: %v", err)
+	}
+	h.launcher = l
+	tb.Cleanup(l.stop)
 	return h
 }
 
@@ -160,6 +167,9 @@ type usage struct {
 	peakKB int64 // maximum resident set size (Linux reports KiB)
 	cpu    time.Duration
 	wall   time.Duration
+	// floorKB is the launcher's own high-water RSS: peakKB cannot read
+	// lower, so a peak at the floor says only "at most this".
+	floorKB int64
 }
 
 // child is one command line for the binary, with its ledger.
@@ -192,48 +202,86 @@ func (c child) env(stateDir string) []string {
 	return env
 }
 
-// run starts the child, waits for it and reads its rusage. A non-zero exit
-// is an error carrying the tail of its stderr.
-func (c child) run(ctx context.Context, stateDir string) (usage, error) {
-	out, err := os.Create(c.stdout)
+// launcher runs commands for the harness (see launcher/main.go): their
+// peak RSS then starts from the launcher's few MB, not from this
+// process's high-water mark.
+type launcher struct {
+	mu  gosync.Mutex
+	cmd *exec.Cmd
+	in  io.WriteCloser
+	out *bufio.Scanner
+}
+
+// launchRequest and launchResult are launcher's Request and Result.
+type launchRequest struct {
+	Path   string   `json:"path"`
+	Args   []string `json:"args"`
+	Env    []string `json:"env"`
+	Stdout string   `json:"stdout"`
+}
+
+type launchResult struct {
+	MaxRSSKB int64  `json:"maxrss_kb"`
+	CPUNanos int64  `json:"cpu_ns"`
+	WallNs   int64  `json:"wall_ns"`
+	Exit     int    `json:"exit"`
+	Error    string `json:"error"`
+	Stderr   string `json:"stderr"`
+	FloorKB  int64  `json:"floor_kb"`
+}
+
+func startLauncher(path string) (*launcher, error) {
+	cmd := exec.Command(path)
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	return &launcher{cmd: cmd, in: in, out: sc}, nil
+}
+
+func (l *launcher) stop() {
+	_ = l.in.Close()
+	_ = l.cmd.Wait()
+}
+
+// run waits for the child's run through the launcher and reads its
+// rusage. A non-zero exit is an error carrying the tail of its stderr.
+// The context is not passed on: an interrupted benchmark ends the
+// launcher, and with it the command, when its cleanup closes the pipe.
+func (h *harness) run(c child, stateDir string) (usage, error) {
+	l := h.launcher
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	req, err := json.Marshal(launchRequest{Path: c.bin, Args: c.args, Env: c.env(stateDir), Stdout: c.stdout})
 	if err != nil {
 		return usage{}, err
 	}
-	defer func() { _ = out.Close() }()
-	var stderr tailBuffer
-	cmd := exec.CommandContext(ctx, c.bin, c.args...)
-	cmd.Env, cmd.Stdout, cmd.Stderr = c.env(stateDir), out, &stderr
-	began := time.Now()
-	err = cmd.Run()
-	wall := time.Since(began)
-	if cmd.ProcessState == nil {
-		return usage{}, err
+	if _, err := l.in.Write(append(req, '\n')); err != nil {
+		return usage{}, fmt.Errorf("launcher: %w", err)
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return usage{}, errors.New("no rusage for the child on this system")
+	if !l.out.Scan() {
+		return usage{}, fmt.Errorf("launcher ended: %v", l.out.Err())
 	}
-	u := usage{peakKB: ru.Maxrss, cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), wall: wall}
-	if err != nil {
-		return u, fmt.Errorf("%s %s: %w\n%s", filepath.Base(c.bin), strings.Join(c.args, " "), err, stderr.String())
+	var res launchResult
+	if err := json.Unmarshal(l.out.Bytes(), &res); err != nil {
+		return usage{}, fmt.Errorf("launcher: %w", err)
+	}
+	u := usage{peakKB: res.MaxRSSKB, cpu: time.Duration(res.CPUNanos), wall: time.Duration(res.WallNs), floorKB: res.FloorKB}
+	if res.Error != "" || res.Exit != 0 {
+		return u, fmt.Errorf("%s %s: exit %d: %s\n%s", filepath.Base(c.bin), strings.Join(c.args, " "), res.Exit, res.Error, res.Stderr)
 	}
 	return u, nil
 }
-
-// tailBuffer keeps the last 8 KiB written: enough of a failing child's
-// stderr to say why, however much it logged.
-type tailBuffer struct{ b []byte }
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	const keep = 8 << 10
-	t.b = append(t.b, p...)
-	if len(t.b) > keep {
-		t.b = append(t.b[:0], t.b[len(t.b)-keep:]...)
-	}
-	return len(p), nil
-}
-
-func (t *tailBuffer) String() string { return string(t.b) }
 
 // standIn serves an empty in-process Parchment stand-in, with no latency
 // and no limit, until stop.

@@ -22,7 +22,8 @@ import (
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 )
 
-// TestProfiles is opt-in: with BENCH_PROFILE_DIR set it runs
+// TestProfiles is opt-in: with BENCH_PROFILE_DIR set (relative to the
+// module's root) it runs
 // BenchmarkMemory's commands in-process (cli.Run, as main does), since the
 // binary has no profiling flag, and writes pprof profiles there with
 // profile-summary.md, `go tool pprof -top` of each:
@@ -39,16 +40,15 @@ func TestProfiles(t *testing.T) {
 	if dir == "" {
 		t.Skip(envProfileDir + " is not set; `make bench-profile` sets it")
 	}
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		t.Fatal(err)
+	memRows := rowsFrom(t, envMemoryRows, defaultMemoryRows)
+	idleRows := rowsFrom(t, envIdleRows, defaultIdleRows)
+	h := newHarness(t)
+	if !filepath.IsAbs(dir) { // as `make bench-profile` gives it: from the module's root
+		dir = filepath.Join(h.root, dir)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	memRows := rowsFrom(t, envMemoryRows, defaultMemoryRows)
-	idleRows := rowsFrom(t, envIdleRows, defaultIdleRows)
-	h := newHarness(t)
 	p := &profiler{t: t, h: h, dir: dir}
 	fmt.Fprintf(&p.summary, "# Profiles\n\n%s, %s/%s, %d CPUs; BENCH_MEMORY_ROWS=%d, BENCH_IDLE_ROWS=%d. "+
 		"Commands run in-process through cli.Run; ledgers seeded by the binary. Made by TestProfiles "+
@@ -57,7 +57,7 @@ func TestProfiles(t *testing.T) {
 
 	small := label(idleRows)
 	roster := p.roster(idleRows)
-	ledger, err := h.sqliteCopy(t.Context(), roster, idleRows, t.Logf)
+	ledger, err := h.sqliteCopy(roster, idleRows, t.Logf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestProfiles(t *testing.T) {
 
 	big := label(memRows)
 	roster = p.roster(memRows)
-	if ledger, err = h.sqliteCopy(t.Context(), roster, memRows, t.Logf); err != nil {
+	if ledger, err = h.sqliteCopy(roster, memRows, t.Logf); err != nil {
 		t.Fatal(err)
 	}
 	p.plan("plan-"+big, "Plan, "+big+" synced rows, SQLite", memRows, roster, ledger)
@@ -280,3 +280,18 @@ func processCPU(t *testing.T) time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// tailBuffer keeps the last 8 KiB written: enough of a failing run's
+// stderr to say why, however much it logged.
+type tailBuffer struct{ b []byte }
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	const keep = 8 << 10
+	t.b = append(t.b, p...)
+	if len(t.b) > keep {
+		t.b = append(t.b[:0], t.b[len(t.b)-keep:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string { return string(t.b) }

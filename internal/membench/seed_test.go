@@ -11,7 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -33,7 +33,7 @@ type seedNotes struct {
 // seed syncs the n rows of roster into the ledger by a real apply of the
 // binary against an empty stand-in, with no latency, no limit on either
 // side and 16 workers, and checks that every row was created.
-func (h *harness) seed(ctx context.Context, ledger, roster string, n int) (usage, error) {
+func (h *harness) seed(ledger, roster string, n int) (usage, error) {
 	srv, stop := standIn()
 	defer stop()
 	report := filepath.Join(h.tmp, fmt.Sprintf("seed-%d-report.json", n))
@@ -43,7 +43,7 @@ func (h *harness) seed(ctx context.Context, ledger, roster string, n int) (usage
 		"--rate", "1000000", "--burst", "1000", "--concurrency", "16",
 		"--output", "json", "--log-level", "error",
 	}}
-	u, err := c.run(ctx, h.tmp)
+	u, err := h.run(c, h.tmp)
 	if err != nil {
 		return u, fmt.Errorf("seeding apply: %w", err)
 	}
@@ -65,7 +65,7 @@ func (h *harness) seed(ctx context.Context, ledger, roster string, n int) (usage
 // is seeded on tmpfs when /dev/shm exists: the ledger syncs every commit
 // (synchronous=FULL), which on a disk makes two million commits take
 // far longer than the work being set up. The result is the same file.
-func (h *harness) sqliteSeed(ctx context.Context, roster string, n int, logf func(string, ...any)) (string, error) {
+func (h *harness) sqliteSeed(roster string, n int, logf func(string, ...any)) (string, error) {
 	dir := filepath.Join(h.cache, fmt.Sprintf("seed-sqlite-%d-%s", n, h.key))
 	notes := filepath.Join(dir, "seed.json")
 	if _, err := os.Stat(notes); err == nil && !h.reseed {
@@ -83,7 +83,7 @@ func (h *harness) sqliteSeed(ctx context.Context, roster string, n int, logf fun
 		return "", err
 	}
 	defer func() { _ = os.RemoveAll(work) }()
-	u, err := h.seed(ctx, "sqlite:"+filepath.Join(work, "ledger.db"), roster, n)
+	u, err := h.seed("sqlite:"+filepath.Join(work, "ledger.db"), roster, n)
 	if err != nil {
 		return "", err
 	}
@@ -107,8 +107,8 @@ func (h *harness) sqliteSeed(ctx context.Context, roster string, n int, logf fun
 // sqliteCopy copies the cached seeded ledger into a folder of its own
 // under h.tmp, so measured runs never write to the cache, and returns the
 // copy's ledger URL.
-func (h *harness) sqliteCopy(ctx context.Context, roster string, n int, logf func(string, ...any)) (string, error) {
-	seeded, err := h.sqliteSeed(ctx, roster, n, logf)
+func (h *harness) sqliteCopy(roster string, n int, logf func(string, ...any)) (string, error) {
+	seeded, err := h.sqliteSeed(roster, n, logf)
 	if err != nil {
 		return "", err
 	}
@@ -148,7 +148,7 @@ func (h *harness) pgSeed(ctx context.Context, roster string, n int, logf func(st
 	q.Set("search_path", "membench_"+hex.EncodeToString(suffix))
 	u.RawQuery = q.Encode()
 	ledger = u.String()
-	usage, err := h.seed(ctx, ledger, roster, n)
+	usage, err := h.seed(ledger, roster, n)
 	if err != nil {
 		drop()
 		return "", nil, err
@@ -174,7 +174,7 @@ func pgExec(ctx context.Context, url, sql string) error {
 // that seeding only happens for the sub-benchmarks selected, and only once
 // however many times -count runs them.
 type once[T any] struct {
-	once gosync.Once
+	once sync.Once
 	v    T
 	err  error
 }
