@@ -23,11 +23,12 @@ test:
 
 # Each run of BenchmarkApplyCreates takes about 22 s and each run of
 # BenchmarkAdaptivePacer about 2 min 45 s (its creates are paced at 20
-# requests/s): five of each take about 16 minutes. Each run of
-# BenchmarkMemory's seven cases (1,000,000 and 100,000 rows through the
-# binary) takes MEMBENCH_RUN_TIME; the first ever also seeds the cached
-# SQLite ledgers (MEMBENCH_SEED_TIME), and every one seeds PostgreSQL with
-# 100,000 rows (about 1 min).
+# requests/s): five of each take about 16 minutes. One run of
+# BenchmarkMemory's seven cases (1,000,000 and 100,000 rows, each command
+# a subprocess of the binary) takes about 1 min 30 s today, so five take
+# about 8 minutes. Each invocation also seeds PostgreSQL with 100,000 rows
+# (about 1 min 15 s); the first ever seeds the SQLite ledgers it caches in
+# .tmp/membench (about 10 min 30 s, 1 GB).
 BENCH_COUNT ?= 5
 BENCH_OUT := .tmp/bench.txt
 BENCH_MEMORY_OUT := .tmp/bench-memory.txt

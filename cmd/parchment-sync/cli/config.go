@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/parchment-sync/parchment-sync/queue"
 )
 
 // orgConfig is one organisation of a config file, defaults applied. Every
@@ -32,6 +35,7 @@ func configKeys() []string {
 		"name", "organization_id", "api_url", "ledger", "csv", "mapping", "source_db", "source_query",
 		"rate", "burst", "concurrency", "leavers", "absent_runs", "max_leavers", "max_leavers_percent",
 		"organization_secret_env", "token_env", "partner_id_env", "partner_secret_env", "user_id_env",
+		"schedule", "timezone",
 	}
 }
 
@@ -64,10 +68,38 @@ func loadConfig(path string, getenv env) ([]orgConfig, error) {
 	}
 	p := configParser{file: path, dir: filepath.Dir(path), getenv: getenv}
 	orgs, err := p.document(&doc)
+	if err == nil {
+		err = checkSchedules(orgs)
+	}
 	if err != nil {
 		return nil, withCode(ExitUsage, err)
 	}
 	return orgs, nil
+}
+
+// checkSchedules checks every schedule and timezone (used by worker), so
+// a typo stops every command with the file and line, as other keys do.
+func checkSchedules(orgs []orgConfig) error {
+	var errs []error
+	badZones := map[string]bool{} // a bad timezone in defaults is said once
+	for _, o := range orgs {
+		tz := o.text("timezone")
+		if tz != "" {
+			if _, err := queue.LoadTimezone(tz); err != nil {
+				if where := o.where("timezone"); !badZones[where] {
+					badZones[where] = true
+					errs = append(errs, fmt.Errorf("%s: timezone %v", where, err))
+				}
+				continue
+			}
+		}
+		if _, ok := o.values["schedule"]; ok {
+			if _, err := queue.ParseSchedule(o.text("schedule"), tz); err != nil {
+				errs = append(errs, fmt.Errorf("%s: schedule of organisation %q %v", o.where("schedule"), o.name(), err))
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 type configParser struct {

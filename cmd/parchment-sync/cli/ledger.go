@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/parchment-sync/parchment-sync/ledger"
+	"github.com/parchment-sync/parchment-sync/queue"
 )
 
 // ledgerURLHelp says how --ledger and --from are resolved.
@@ -37,6 +39,25 @@ func (a *app) ledgerMigrateCommand() *cobra.Command {
 				return ledgerErr(err)
 			}
 			fmt.Fprintf(a.stdout, "ledger migrated: %d migration(s) applied\n", len(applied))
+			if !isPostgresURL(url) {
+				return nil
+			}
+			// The job queue's tables (River's) live beside the ledger's.
+			db, err := queue.Open(cmd.Context(), url)
+			if errors.Is(err, queue.ErrSchema) {
+				// The ledger itself is fine; only workers need more.
+				logger.Warn("job queue not migrated: worker, enqueue and jobs cannot use this ledger", "error", err)
+				return nil
+			}
+			if err != nil {
+				return queueErr(err)
+			}
+			defer db.Close()
+			versions, err := db.Migrate(cmd.Context(), logger)
+			if err != nil {
+				return withCode(ExitAborted, err)
+			}
+			fmt.Fprintf(a.stdout, "job queue migrated: %d River migration(s) applied\n", len(versions))
 			return nil
 		},
 	}

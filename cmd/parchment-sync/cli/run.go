@@ -104,6 +104,7 @@ func (a *app) rootCommand() *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	root.AddCommand(a.planCommand(), a.applyCommand(), a.checkCommand(), a.runsCommand(), a.showCommand(), a.validateCommand(), a.sandboxCommand(), a.ledgerCommand())
+	root.AddCommand(a.planCommand(), a.applyCommand(), a.checkCommand(), a.runsCommand(), a.showCommand(), a.validateCommand(), a.sandboxCommand(), a.ledgerCommand(),
+		a.workerCommand(), a.enqueueCommand(), a.jobsCommand())
 	return root
 }

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func (a *app) enqueueCommand() *cobra.Command {
+	var configFile, output string
+	var orgs []string
+	cmd := &cobra.Command{
+		Use:   "enqueue",
+		Short: "Queue a sync of organisations now, for the workers; one already queued or running is not doubled",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if configFile == "" {
+				return usageErr("--config is required: the file the workers serve")
+			}
+			if output != "text" && output != "json" {
+				return usageErr("--output must be text or json, not %q", output)
+			}
+			all, err := loadConfig(configFile, a.getenv)
+			if err != nil {
+				return err
+			}
+			selected, err := selectOrgs(all, orgs)
+			if err != nil {
+				return err
+			}
+			// The whole file, as the workers see it: they refuse a file
+			// whose organisations do not share one ledger.
+			ledgerURL, err := a.configLedger(configFile, all)
+			if err != nil {
+				return err
+			}
+			logger, err := a.logger("warn")
+			if err != nil {
+				return withCode(ExitUsage, err)
+			}
+			db, err := a.openQueue(cmd.Context(), ledgerURL, logger)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			names := make([]string, 0, len(selected))
+			for _, o := range selected {
+				names = append(names, o.name())
+			}
+			queued, err := db.Enqueue(cmd.Context(), names)
+			if err != nil {
+				return withCode(ExitAborted, err)
+			}
+			if output == "json" {
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(map[string]any{"jobs": queued})
+			}
+			for _, q := range queued {
+				if q.Duplicate {
+					fmt.Fprintf(a.stdout, "%s: already queued or running (job %d, %s)\n", q.Name, q.ID, q.State)
+				} else {
+					fmt.Fprintf(a.stdout, "%s: queued (job %d)\n", q.Name, q.ID)
+				}
+			}
+			return nil
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&configFile, "config", "", "YAML file listing organisations (required; the one the workers serve)")
+	fs.StringArrayVar(&orgs, "org", nil, "queue only this organisation (repeatable; default all)")
+	fs.StringVar(&output, "output", "text", "text or json")
+	return cmd
+}
