@@ -39,11 +39,7 @@ func (a *app) jobsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			logger, err := a.logger("warn")
-			if err != nil {
-				return withCode(ExitUsage, err)
-			}
-			db, err := a.openQueue(cmd.Context(), ledgerURL, logger)
+			db, err := a.openQueueQuietly(cmd.Context(), ledgerURL)
 			if err != nil {
 				return err
 			}

@@ -67,6 +67,16 @@ func isPostgresURL(u string) bool {
 
 // openQueue applies the ledger's migrations and River's, then opens the
 // queue.
+// openQueueQuietly is openQueue for the short commands (enqueue, jobs),
+// which log only warnings.
+func (a *app) openQueueQuietly(ctx context.Context, ledgerURL string) (*queue.DB, error) {
+	logger, err := a.logger("warn")
+	if err != nil {
+		return nil, withCode(ExitUsage, err)
+	}
+	return a.openQueue(ctx, ledgerURL, logger)
+}
+
 func (a *app) openQueue(ctx context.Context, ledgerURL string, logger *slog.Logger) (*queue.DB, error) {
 	if _, err := ledger.Migrate(ctx, ledgerURL, logger); err != nil {
 		return nil, ledgerErr(err)
