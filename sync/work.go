@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -93,7 +94,7 @@ func (s *survey) yieldAbsent(yield func(item) bool) {
 }
 
 // errStopRead ends a read the consumer no longer wants.
-var errStopRead = fmt.Errorf("read stopped")
+var errStopRead = errors.New("read stopped")
 
 // decide reads the item's entry, with --refresh its live values, and
 // decides. ok is false when the ledger could not be read (the run is then
