@@ -41,18 +41,20 @@ func (f *CSVFile) open() (*Reader, func(), error) {
 
 // Each calls fn with every row, normalised and validated, in file order.
 // Duplicates across rows are not marked: that takes every row (see
-// Duplicates). The first source error ends the walk.
+// Duplicates). The first source error ends the walk. fn may keep nothing
+// it is given: one Row is reused for every row.
 func (f *CSVFile) Each(ctx context.Context, fn func(*Row) error) error {
 	r, done, err := f.open()
 	if err != nil {
 		return err
 	}
 	defer done()
+	var row Row // one for the walk: fn keeps nothing it is given
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		row, err := r.Next()
+		err := r.next(&row)
 		if errors.Is(err, io.EOF) {
 			return nil
 		}

@@ -47,11 +47,15 @@ func newCSVTable(r io.Reader, file string, m *Mapping) (*csvTable, error) {
 		header[i] = clean(header[i])
 	}
 	t.columns = header
+	// Rows are mapped before the next is read: one record slice serves
+	// them all (the header, read before, keeps its own).
+	cr.ReuseRecord = true
 	return t, nil
 }
 
 func (t *csvTable) Columns() []string { return t.columns }
 
+// Next returns the next row; its cells slice is reused by the call after.
 func (t *csvTable) Next() ([]string, int, error) { return t.read() }
 
 // read returns the next record that has any content: spreadsheets leave
@@ -68,9 +72,12 @@ func (t *csvTable) read() ([]string, int, error) {
 			// The record was cut off at the limit and only looks complete.
 			return nil, 0, t.tooLarge(line)
 		}
-		t.nextLine = line + 1
-		for _, c := range rec {
-			t.nextLine += strings.Count(c, "\n")
+		// The record ends where its last cell does: only that cell's line
+		// breaks are left to count.
+		last, _ := t.cr.FieldPos(max(len(rec)-1, 0))
+		t.nextLine = last + 1
+		if len(rec) > 0 {
+			t.nextLine += strings.Count(rec[len(rec)-1], "\n")
 		}
 		if err := t.checkCells(rec); err != nil {
 			return nil, 0, err

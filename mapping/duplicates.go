@@ -1,7 +1,6 @@
 package mapping
 
 import (
-	"cmp"
 	"fmt"
 	"hash/maphash"
 	"slices"
@@ -72,20 +71,39 @@ func (d *Duplicates) Add(row *Row) {
 func (d *Duplicates) Finish() {
 	d.groups = make([]map[uint64][]keyed, len(d.keys))
 	for i, seen := range d.seen {
-		slices.SortFunc(seen, func(a, b keyed) int { return cmp.Or(cmp.Compare(a.hash, b.hash), cmp.Compare(a.ord, b.ord)) })
-		d.groups[i] = map[uint64][]keyed{}
-		for start := 0; start < len(seen); {
-			end := start + 1
-			for end < len(seen) && seen[end].hash == seen[start].hash {
-				end++
-			}
-			if end-start > 1 {
-				d.groups[i][seen[start].hash] = slices.Clone(seen[start:end])
-			}
-			start = end
-		}
+		d.groups[i] = repeated(seen)
 	}
 	d.seen = nil
+}
+
+// repeated groups the entries of seen whose hash occurs more than once,
+// each group in seen's order. An open-addressing table of first
+// occurrences (4 bytes a cell, at least twice as many cells as entries)
+// finds them in one pass, several times faster than sorting seen.
+func repeated(seen []keyed) map[uint64][]keyed {
+	groups := map[uint64][]keyed{}
+	size := 1
+	for size < 2*len(seen) {
+		size <<= 1
+	}
+	firsts := make([]uint32, size) // index+1 into seen; 0 is empty
+	mask := uint64(size - 1)
+next:
+	for i, k := range seen {
+		c := k.hash & mask
+		for ; firsts[c] != 0; c = (c + 1) & mask {
+			if first := seen[firsts[c]-1]; first.hash == k.hash {
+				g := groups[k.hash]
+				if g == nil {
+					g = []keyed{first}
+				}
+				groups[k.hash] = append(g, k)
+				continue next
+			}
+		}
+		firsts[c] = uint32(i + 1)
+	}
+	return groups
 }
 
 // Repeated calls fn with the ordinal of every row that shares a value.

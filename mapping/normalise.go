@@ -49,6 +49,9 @@ func normalise(rec *Record) []Problem {
 // normaliseRoles lower-cases, sorts and de-duplicates roles, dropping empty
 // entries left by stray separators.
 func normaliseRoles(roles []string) []string {
+	if len(roles) == 1 && roles[0] != "" && fold(roles[0]) == roles[0] {
+		return roles // one role, as written: most rows
+	}
 	out := make([]string, 0, len(roles))
 	for _, r := range roles {
 		if r = fold(r); r != "" {
@@ -65,5 +68,11 @@ func normaliseRoles(roles []string) []string {
 
 // splitRoles splits an access_roles cell on ";" or ",".
 func splitRoles(s string) []string {
+	if s == "" {
+		return nil
+	}
+	if !strings.ContainsAny(s, ";,") {
+		return []string{s}
+	}
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ',' })
 }

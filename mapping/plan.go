@@ -17,6 +17,7 @@ type plan struct {
 	width  int         // number of source columns
 	fields []fieldPlan // in RosterFieldNames() order
 	skips  []skipPlan
+	cells  []string // apply's output, reused row after row
 }
 
 type fieldPlan struct {
@@ -119,7 +120,7 @@ func quoteList(names []string) string {
 
 // mapped is one source row turned into canonical cells.
 type mapped struct {
-	cells    []string // in RosterFieldNames() order
+	cells    []string // in RosterFieldNames() order; valid until the next apply
 	problems []Problem
 	skipped  bool
 }
@@ -143,7 +144,10 @@ func (p *plan) apply(cells []string) mapped {
 			Severity: SeverityError,
 		})
 	}
-	out.cells = make([]string, len(p.fields))
+	if p.cells == nil {
+		p.cells = make([]string, len(p.fields))
+	}
+	out.cells = p.cells
 	for i := range p.fields {
 		v, prob := p.fields[i].value(cells)
 		out.cells[i] = v
@@ -196,7 +200,7 @@ func (f *fieldPlan) value(cells []string) (string, *Problem) {
 		}
 		v = date
 	}
-	if v != "" {
+	if v != "" && r.prefix != "" {
 		v = r.prefix + v
 	}
 	return v, nil

@@ -5,15 +5,12 @@ import (
 	"io"
 	"slices"
 	"time"
-
-	"github.com/jszwec/csvutil"
 )
 
 // Reader turns a source's rows into validated Rows, one at a time.
 type Reader struct {
 	name  string
 	rows  *mappedRows
-	dec   *csvutil.Decoder
 	today time.Time
 	count int   // rows returned
 	err   error // the first failure; the source is not read past it
@@ -27,20 +24,7 @@ func NewReader(src Table, name string, m *Mapping) (*Reader, error) {
 	if err != nil {
 		return nil, withFile(err, name)
 	}
-	rows := &mappedRows{src: src, plan: p}
-	// Mapped rows are canonical rows: csvutil decodes them into Record by
-	// its csv tags, so Record's tags and RosterFieldNames() are one
-	// definition.
-	dec, err := csvutil.NewDecoder(rows, RosterFieldNames()...)
-	if err != nil {
-		return nil, err
-	}
-	dec.DisallowMissingColumns = true
-	dec.WithUnmarshalers(csvutil.UnmarshalFunc(func(b []byte, roles *[]string) error {
-		*roles = splitRoles(string(b))
-		return nil
-	}))
-	return &Reader{name: name, rows: rows, dec: dec, today: time.Now()}, nil
+	return &Reader{name: name, rows: &mappedRows{src: src, plan: p}, today: time.Now()}, nil
 }
 
 // OpenCSV reads a roster CSV from r. The mapping (nil for canonical headers)
@@ -60,24 +44,33 @@ func OpenCSV(r io.Reader, name string, m *Mapping) (*Reader, error) {
 // whole failed (a *SourceError, or the source's own I/O error) and every
 // later call returns it again.
 func (r *Reader) Next() (Row, error) {
+	var row Row
+	err := r.next(&row)
+	return row, err
+}
+
+// next reads the next row into row, overwriting all of it: a caller
+// walking a large source reuses one Row.
+func (r *Reader) next(row *Row) error {
 	if r.err != nil {
-		return Row{}, r.err
+		return r.err
 	}
-	var rec Record
-	if err := r.dec.Decode(&rec); err != nil {
+	cells, err := r.rows.Read()
+	if err != nil {
 		if errors.Is(err, io.EOF) && r.count == 0 {
 			err = &SourceError{Message: "the roster has no rows, only column names; an empty roster is refused rather than read as everyone leaving"}
 		}
 		r.err = withFile(err, r.name)
-		return Row{}, r.err
+		return r.err
 	}
 	r.count++
 	cur := r.rows.current
-	row := Row{Line: cur.line, Record: rec, Skipped: cur.skipped}
+	*row = Row{Line: cur.line, Skipped: cur.skipped}
+	decodeRecord(&row.Record, cells)
 	if !row.Skipped {
 		row.Problems = r.check(&row.Record, cur.problems)
 	}
-	return row, nil
+	return nil
 }
 
 // check normalises rec and gathers every problem of the row in field
@@ -132,8 +125,8 @@ func withFile(err error, name string) error {
 	return err
 }
 
-// mappedRows is the source seen through the mapping: a csvutil.Reader of
-// canonical rows. It keeps what csvutil cannot carry about the last row.
+// mappedRows is the source seen through the mapping: canonical rows, in
+// RosterFieldNames() order, and what the mapping found about the last one.
 type mappedRows struct {
 	src     Table
 	plan    *plan
@@ -144,6 +137,8 @@ type mappedRows struct {
 	}
 }
 
+// Read returns the next canonical row; its cells are valid until the next
+// call.
 func (m *mappedRows) Read() ([]string, error) {
 	cells, line, err := m.src.Next()
 	if err != nil {

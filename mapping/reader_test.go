@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"io"
 	"runtime"
@@ -38,6 +39,33 @@ func TestRecordTagsAreFieldNames(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, RosterFieldNames(), header)
 	require.Equal(t, FieldNames(), RosterFieldNames()[:len(FieldNames())], "Parchment fields first")
+}
+
+// decodeRecord puts each canonical cell in the field its csv tag names, as
+// csvutil decodes by the tags.
+func TestDecodeRecordFollowsTags(t *testing.T) {
+	t.Parallel()
+	names := RosterFieldNames()
+	cells := make([]string, len(names))
+	for i, name := range names {
+		cells[i] = "value-of-" + name
+	}
+	var got Record
+	decodeRecord(&got, cells)
+
+	csvText := strings.Join(names, ",") + "\n" + strings.Join(cells, ",") + "\n"
+	dec, err := csvutil.NewDecoder(csv.NewReader(strings.NewReader(csvText)))
+	require.NoError(t, err)
+	dec.WithUnmarshalers(csvutil.UnmarshalFunc(func(b []byte, roles *[]string) error {
+		*roles = []string{string(b)}
+		return nil
+	}))
+	var want Record
+	require.NoError(t, dec.Decode(&want))
+	require.Equal(t, want, got)
+
+	decodeRecord(&got, append(cells[:7:7], append([]string{"provider; Admin,,"}, cells[8:]...)...))
+	require.Equal(t, []string{"provider", " Admin"}, got.AccessRoles, "split on ; and , (normalising trims and sorts)")
 }
 
 // end_date is read from a roster but is not a Parchment field: the sync

@@ -118,6 +118,32 @@ func (r Record) Fields() map[string]string {
 	}
 }
 
+// decodeRecord sets every field of rec from canonical cells, given in
+// RosterFieldNames() order (Record's csv tags name the same fields, in the
+// same order: TestRecordTagsAreFieldNames). It is the hot path of every
+// read; a reflective decoder cost a fifth of an idle run.
+func decodeRecord(rec *Record, cells []string) {
+	*rec = Record{
+		ExternalUserID:         cells[0],
+		GivenName:              cells[1],
+		FamilyName:             cells[2],
+		Email:                  cells[3],
+		DateOfBirth:            cells[4],
+		Sex:                    cells[5],
+		Phone:                  cells[6],
+		AccessRoles:            splitRoles(cells[7]),
+		Title:                  cells[8],
+		HPIINumber:             cells[9],
+		PrescriberType:         cells[10],
+		PrescriberNumber:       cells[11],
+		Qualifications:         cells[12],
+		ProviderNumber:         cells[13],
+		AHPRANumber:            cells[14],
+		HospitalProviderNumber: cells[15],
+		EndDate:                cells[16],
+	}
+}
+
 // Severity separates problems that stop a row from those that only warn.
 type Severity string
 

@@ -10,6 +10,7 @@ type Table interface {
 	// Next returns the next row's cells (at most one per column; missing
 	// trailing cells count as empty) and the line the row starts on, where
 	// the header is line 1. It returns io.EOF after the last row. A
-	// *SourceError means the rest of the source cannot be trusted.
+	// *SourceError means the rest of the source cannot be trusted. The
+	// cells slice may be reused by the next call (the strings are not).
 	Next() (cells []string, line int, err error)
 }

@@ -61,6 +61,9 @@ func (c *checks) required(field, v string, must bool, why string) bool {
 }
 
 func (c *checks) maxChars(field, v string, limit int) {
+	if len(v) <= limit {
+		return // no more characters than bytes
+	}
 	if n := utf8.RuneCountInString(v); n > limit {
 		c.err(field, "%s is %d characters long; Parchment allows at most %d", field, n, limit)
 	}
@@ -124,7 +127,7 @@ func validate(rec Record, today time.Time) []Problem {
 }
 
 func checkEmail(c *checks, email string) {
-	if utf8.RuneCountInString(email) > maxEmailChars {
+	if len(email) > maxEmailChars && utf8.RuneCountInString(email) > maxEmailChars {
 		c.err(FieldEmail, "email is longer than %d characters", maxEmailChars)
 		return
 	}

@@ -2,7 +2,6 @@ package sync
 
 import (
 	"encoding/binary"
-	"hash/fnv"
 	"strconv"
 	"strings"
 
@@ -19,29 +18,72 @@ const digestVersion = "f1:"
 // the values last synced, so it is recognised as unchanged without loading
 // the entry. Missing fields count as empty, as in the comparison itself.
 func FieldsDigest(fields map[string]string) string {
-	return digestVersion + strconv.FormatUint(digestOf(func(f string) string { return fields[f] }), 16)
+	h := newFNV()
+	for _, f := range mapping.FieldNames() {
+		if f != mapping.FieldExternalUserID {
+			h.value(fields[f])
+		}
+	}
+	return digestVersion + strconv.FormatUint(uint64(h), 16)
 }
 
 // recordDigest is FieldsDigest of rec.Fields(), without its prefix and
-// without building the map.
+// without building the map: it runs for every roster row of every run.
 func recordDigest(rec *mapping.Record) uint64 {
-	return digestOf(func(f string) string { return recordField(rec, f) })
+	h := newFNV()
+	for _, f := range mapping.FieldNames() {
+		switch f {
+		case mapping.FieldExternalUserID:
+		case mapping.FieldAccessRoles:
+			// As strings.Join(rec.AccessRoles, ","), without building it.
+			n := max(len(rec.AccessRoles)-1, 0)
+			for _, r := range rec.AccessRoles {
+				n += len(r)
+			}
+			h.length(n)
+			for i, r := range rec.AccessRoles {
+				if i > 0 {
+					h.string(",")
+				}
+				h.string(r)
+			}
+		default:
+			h.value(recordField(rec, f))
+		}
+	}
+	return uint64(h)
 }
 
-func digestOf(value func(field string) string) uint64 {
-	h := fnv.New64a()
-	var n [binary.MaxVarintLen64]byte
-	for _, f := range mapping.FieldNames() {
-		if f == mapping.FieldExternalUserID {
-			continue
-		}
-		v := value(f)
-		// Length-prefixed, so values cannot run into each other.
-		_, _ = h.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
-		_, _ = h.Write([]byte(v))
-	}
-	return h.Sum64()
+// fnv is 64-bit FNV-1a (as hash/fnv's New64a), written out so that hashing
+// a string needs no []byte copy and no interface call.
+type fnv uint64
+
+func newFNV() fnv { return 14695981039346656037 }
+
+// value hashes v length-prefixed, so values cannot run into each other.
+func (h *fnv) value(v string) {
+	h.length(len(v))
+	h.string(v)
 }
+
+func (h *fnv) length(n int) {
+	var b [binary.MaxVarintLen64]byte
+	x := *h
+	for _, c := range binary.AppendUvarint(b[:0], uint64(n)) {
+		x = (x ^ fnv(c)) * fnvPrime
+	}
+	*h = x
+}
+
+func (h *fnv) string(s string) {
+	x := *h // in a register, not stored back per byte
+	for i := 0; i < len(s); i++ {
+		x = (x ^ fnv(s[i])) * fnvPrime
+	}
+	*h = x
+}
+
+const fnvPrime = 1099511628211
 
 // recordField is rec.Fields()[f].
 func recordField(rec *mapping.Record, f string) string {

@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -8,14 +9,19 @@ import (
 	"github.com/parchment-sync/parchment-sync/mapping"
 )
 
-func TestRecordDigestIsFieldsDigest(t *testing.T) {
-	t.Parallel()
-	rec := mapping.Record{
+// fullRecord has every field set.
+func fullRecord() mapping.Record {
+	return mapping.Record{
 		ExternalUserID: "E1", GivenName: "Ada", FamilyName: "Lovelace", Email: "ada@example.com",
 		DateOfBirth: "1990-01-02", Sex: "F", Phone: "0400000000", AccessRoles: []string{"provider", "receptionist"},
 		Title: "Dr", HPIINumber: "8003610000000000", PrescriberType: "M", PrescriberNumber: "123",
 		Qualifications: "MBBS", ProviderNumber: "P1", AHPRANumber: "MED1", HospitalProviderNumber: "H1",
 	}
+}
+
+func TestRecordDigestIsFieldsDigest(t *testing.T) {
+	t.Parallel()
+	rec := fullRecord()
 	d, ok := parseDigest(FieldsDigest(rec.Fields()))
 	require.True(t, ok)
 	require.Equal(t, d, recordDigest(&rec))
@@ -29,4 +35,25 @@ func TestRecordDigestIsFieldsDigest(t *testing.T) {
 	b := map[string]string{mapping.FieldGivenName: "a", mapping.FieldFamilyName: "bc"}
 	require.NotEqual(t, FieldsDigest(a), FieldsDigest(b))
 	require.Equal(t, FieldsDigest(nil), FieldsDigest(map[string]string{mapping.FieldTitle: ""}))
+}
+
+// Digests are kept in ledgers: the same fields must give the same digest
+// in every release that writes digestVersion "f1:".
+func TestFieldsDigestIsStable(t *testing.T) {
+	t.Parallel()
+	rec := fullRecord()
+	require.Equal(t, "f1:224b260ad960629b", FieldsDigest(rec.Fields()))
+	require.Equal(t, "f1:2eb09ce4c4320587", FieldsDigest(nil))
+	for _, c := range []struct {
+		roles []string
+		want  string
+	}{
+		{[]string{"receptionist"}, "f1:c76a13eb140c1345"},
+		{nil, "f1:4292378699578052"},
+		{[]string{"provider", "receptionist"}, "f1:416b55204e63823f"},
+	} {
+		r := mapping.Record{GivenName: "Ada", AccessRoles: c.roles}
+		require.Equal(t, c.want, digestVersion+strconv.FormatUint(recordDigest(&r), 16), c.roles)
+		require.Equal(t, c.want, FieldsDigest(r.Fields()), c.roles)
+	}
 }

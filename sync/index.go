@@ -1,24 +1,31 @@
 package sync
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"hash"
 	"hash/maphash"
-	"slices"
 	"strconv"
 )
 
-// ledgerIndex is the organisation's ledger in about 40 bytes a person: a
+// ledgerIndex is the organisation's ledger in about 50 bytes a person: a
 // hash of each external_user_id (the ids themselves kept once, in one
 // buffer, to confirm a match), its fields' digest and lifecycle state. The
 // engine recognises unchanged rows with it and reads a whole entry only
 // for a person who needs something done.
 type ledgerIndex struct {
 	seed  maphash.Seed
-	slots []slot // by key, then id
+	slots []slot // in ledger order
+	// table is an open-addressing hash table over slots: each cell holds a
+	// slot's index plus one, 0 when empty. Its size is a power of two at
+	// least twice the slots, so probes stay short.
+	table []uint32
 	ids   []byte
+	// next is the slot after the one last found: a roster in the ledger's
+	// order (by external_user_id, as many exports are) finds it there
+	// without hashing or probing.
+	next int
 	// active counts synced people not disabled, for the mass-leaver guard.
 	active int
 	// pending lists the creates a dead run left pending.
@@ -49,46 +56,85 @@ func (s *slot) has(f uint8) bool { return s.flags&f != 0 }
 
 // loadIndex reads the organisation's entries without their fields.
 func loadIndex(ctx context.Context, store Store, organizationID string) (*ledgerIndex, error) {
-	ix := &ledgerIndex{seed: maphash.MakeSeed()}
-	fp := sha256.New()
-	var buf []byte
-	err := store.ScanEntries(ctx, organizationID, func(e EntrySummary) error {
-		buf = appendFingerprint(buf[:0], e)
-		_, _ = fp.Write(buf)
-		s := slot{key: maphash.String(ix.seed, e.ExternalUserID), off: uint32(len(ix.ids)), n: uint16(min(len(e.ExternalUserID), 1<<16-1))}
-		ix.ids = append(ix.ids, e.ExternalUserID[:s.n]...)
-		s.absent = uint16(min(e.AbsentRuns, 1<<16-1))
-		if d, ok := parseDigest(e.Digest); ok {
-			s.digest = d
-		} else {
-			s.flags |= slotOddDigest
-		}
-		switch {
-		case e.State == StatePending:
-			ix.pending = append(ix.pending, e.ExternalUserID)
-		case e.DisabledRunID != 0:
-			s.flags |= slotSynced | slotDisabled
-		default:
-			s.flags |= slotSynced
-			ix.active++
-		}
-		ix.slots = append(ix.slots, s)
-		return nil
-	})
-	if err != nil {
+	b := newIndexBuilder()
+	if err := store.ScanEntries(ctx, organizationID, b.add); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(ix.slots, func(a, b slot) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.off, b.off)) })
-	ix.fingerprint = "sha256:" + hexSum(fp)
-	return ix, nil
+	return b.done(), nil
 }
 
-// find returns the slot of id, or nil.
+// indexBuilder makes a ledgerIndex from entries in ledger order.
+type indexBuilder struct {
+	ix  *ledgerIndex
+	fp  hash.Hash
+	buf []byte
+}
+
+func newIndexBuilder() *indexBuilder {
+	return &indexBuilder{ix: &ledgerIndex{seed: maphash.MakeSeed()}, fp: sha256.New()}
+}
+
+func (b *indexBuilder) add(e EntrySummary) error {
+	ix := b.ix
+	b.buf = appendFingerprint(b.buf[:0], e)
+	_, _ = b.fp.Write(b.buf)
+	s := slot{key: maphash.String(ix.seed, e.ExternalUserID), off: uint32(len(ix.ids)), n: uint16(min(len(e.ExternalUserID), 1<<16-1))}
+	ix.ids = append(ix.ids, e.ExternalUserID[:s.n]...)
+	s.absent = uint16(min(e.AbsentRuns, 1<<16-1))
+	if d, ok := parseDigest(e.Digest); ok {
+		s.digest = d
+	} else {
+		s.flags |= slotOddDigest
+	}
+	switch {
+	case e.State == StatePending:
+		ix.pending = append(ix.pending, e.ExternalUserID)
+	case e.DisabledRunID != 0:
+		s.flags |= slotSynced | slotDisabled
+	default:
+		s.flags |= slotSynced
+		ix.active++
+	}
+	ix.slots = append(ix.slots, s)
+	return nil
+}
+
+func (b *indexBuilder) done() *ledgerIndex {
+	b.ix.buildTable()
+	b.ix.fingerprint = "sha256:" + hexSum(b.fp)
+	return b.ix
+}
+
+func (ix *ledgerIndex) buildTable() {
+	size := 1
+	for size < 2*len(ix.slots) {
+		size <<= 1
+	}
+	ix.table = make([]uint32, size)
+	mask := uint64(size - 1)
+	for i := range ix.slots {
+		c := ix.slots[i].key & mask
+		for ix.table[c] != 0 {
+			c = (c + 1) & mask
+		}
+		ix.table[c] = uint32(i + 1)
+	}
+}
+
+// find returns the slot of id, or nil. It is not safe for concurrent use.
 func (ix *ledgerIndex) find(id string) *slot {
+	if ix.next < len(ix.slots) && ix.id(&ix.slots[ix.next]) == id {
+		ix.next++
+		return &ix.slots[ix.next-1]
+	}
+	if len(ix.slots) == 0 {
+		return nil
+	}
 	key := maphash.String(ix.seed, id)
-	i, _ := slices.BinarySearchFunc(ix.slots, key, func(s slot, k uint64) int { return cmp.Compare(s.key, k) })
-	for ; i < len(ix.slots) && ix.slots[i].key == key; i++ {
-		if ix.id(&ix.slots[i]) == id {
+	mask := uint64(len(ix.table) - 1)
+	for c := key & mask; ix.table[c] != 0; c = (c + 1) & mask {
+		if i := int(ix.table[c] - 1); ix.slots[i].key == key && ix.id(&ix.slots[i]) == id {
+			ix.next = i + 1
 			return &ix.slots[i]
 		}
 	}

@@ -29,7 +29,7 @@ func TestLedgerMigrateSQLite(t *testing.T) {
 
 	res := runLedgerCmd(t, nil, "ledger", "migrate", "--ledger", url)
 	require.Equal(t, ExitOK, res.code, res.stderr)
-	require.Contains(t, res.stdout, "ledger migrated: 4 migration(s) applied")
+	require.Contains(t, res.stdout, "ledger migrated: 5 migration(s) applied")
 	res = runLedgerCmd(t, nil, "ledger", "migrate", "--ledger", url)
 	require.Equal(t, ExitOK, res.code, res.stderr)
 	require.Contains(t, res.stdout, "0 migration(s) applied")
