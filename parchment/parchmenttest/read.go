@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 )
@@ -113,8 +112,8 @@ func (s *Server) listPaged(r *http.Request, orgID string) reply {
 	o := s.orgLocked(orgID)
 	start := 0
 	if key := q.Get("lastKey"); key != "" {
-		i := slices.Index(o.order, userIDOfKey(key))
-		if i < 0 {
+		i, found := o.position[userIDOfKey(key)]
+		if !found {
 			return badRequest("Invalid lastKey")
 		}
 		start = i + 1

@@ -65,6 +65,9 @@ func (u User) clone() User {
 type org struct {
 	users map[string]*User // by user id
 	order []string         // user ids in creation order, for listing
+	// position is each user id's index in order, so a page's lastKey
+	// costs no scan.
+	position map[string]int
 	// byPartnerID and byEmail index users by partner user id and by
 	// lower-cased email, so conflicts cost no scan; users are never
 	// deleted and neither value changes after a create, so adding is all
@@ -86,7 +89,7 @@ func (s *Server) orgLocked(id string) *org {
 	o, found := s.orgs[id]
 	if !found {
 		o = &org{
-			users: map[string]*User{}, byPartnerID: map[string]string{}, byEmail: map[string]string{},
+			users: map[string]*User{}, position: map[string]int{}, byPartnerID: map[string]string{}, byEmail: map[string]string{},
 			scopes: slices.Clone(s.cfg.Scopes),
 		}
 		if s.cfg.Rate > 0 {
@@ -126,6 +129,7 @@ func (s *Server) addLocked(o *org, u User) User {
 	u.UpdatedAt = now
 	stored := u.clone()
 	o.users[u.UserID] = &stored
+	o.position[u.UserID] = len(o.order)
 	o.order = append(o.order, u.UserID)
 	if u.ExternalUserID != "" {
 		o.byPartnerID[u.ExternalUserID] = u.UserID
