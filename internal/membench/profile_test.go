@@ -80,7 +80,14 @@ func TestProfiles(t *testing.T) {
 	if ledger, err = h.sqliteCopy(roster, memRows, t.Logf); err != nil {
 		t.Fatal(err)
 	}
-	p.plan("plan-"+big, "Plan, "+big+" synced rows, SQLite", memRows, roster, ledger)
+	p.plan("plan-"+big, "Plan, "+big+" synced rows, SQLite", memRows, roster, ledger, "json",
+		func(report string) error { return expectReport(report, func(r syncReport) error { return r.only("unchanged", memRows) }) })
+	p.plan("plan-"+big+"-empty", "Plan, "+big+" rows, empty SQLite ledger (every row a create)", memRows, roster,
+		"sqlite:"+filepath.Join(t.TempDir(), "ledger.db"), "text",
+		func(report string) error {
+			return expectLastLine(report, fmt.Sprintf("would: create %d, adopt 0, update 0, enable 0, disable 0, "+
+				"unchanged 0, manual 0, orphaned 0, invalid 0, failed 0", memRows))
+		})
 
 	path := filepath.Join(dir, "profile-summary.md")
 	if err := os.WriteFile(path, []byte(p.summary.String()), 0o644); err != nil {
@@ -157,7 +164,9 @@ func (p *profiler) idleApply(name, title string, n int, roster, ledger string) {
 	p.top("CPU, cumulative", cpuPath, "-cum")
 }
 
-func (p *profiler) plan(name, title string, n int, roster, ledger string) {
+// plan profiles a plan whose report, in format (json or text), check
+// judges.
+func (p *profiler) plan(name, title string, n int, roster, ledger, format string, check func(report string) error) {
 	p.t.Helper()
 	before := filepath.Join(p.dir, "heap-"+name+"-before.pprof")
 	after := filepath.Join(p.dir, "heap-"+name+"-after.pprof")
@@ -169,14 +178,14 @@ func (p *profiler) plan(name, title string, n int, roster, ledger string) {
 	var report string
 	var wall, cpu time.Duration
 	p.cpuProfile(cpuPath, func() {
-		report, wall, cpu = p.cli(ledger, "plan", "--csv", roster, "--organization-id", org, "--output", "json", "--log-level", "error")
+		report, wall, cpu = p.cli(ledger, "plan", "--csv", roster, "--organization-id", org, "--output", format, "--log-level", "error")
 	})
 	live, prof := w.stop()
 	p.writeHeap(after)
 	if err := os.WriteFile(peak, prof, 0o644); err != nil {
 		p.t.Fatal(err)
 	}
-	if err := expectReport(report, func(r syncReport) error { return r.only("unchanged", n) }); err != nil {
+	if err := check(report); err != nil {
 		p.t.Fatal(err)
 	}
 	fmt.Fprintf(&p.summary, "\n## %s\n\nWall %s, process CPU %s (%.2f µs a row). Highest live heap seen after a GC: %.0f MB "+

@@ -18,6 +18,9 @@ func (a *app) writeReport(format string, r *psync.Report) error {
 
 // writeText prints the report for a person: one line a change, then the
 // failures, then the counts.
+// textBlockLines is how many changes the text report aligns together.
+const textBlockLines = 1000
+
 func writeText(w io.Writer, r *psync.Report) error {
 	verb := "would"
 	if r.Mode == psync.ModeApply {
@@ -25,9 +28,18 @@ func writeText(w io.Writer, r *psync.Report) error {
 	}
 	fmt.Fprintf(w, "%s organization %s (run %d): %s\n", r.Mode, r.OrganizationID, r.RunID, r.Outcome)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	listed := 0
 	err := r.EachChange(func(c psync.Change) error {
 		if c.Action == "invalid" || c.Action == "failed" {
 			return nil
+		}
+		// A tabwriter holds every line until it is flushed, to align
+		// them: columns are aligned by block, so a million changes cost
+		// the memory of one block.
+		if listed++; listed%textBlockLines == 0 {
+			if err := tw.Flush(); err != nil {
+				return err
+			}
 		}
 		var detail []string
 		if len(c.Fields) > 0 {

@@ -66,6 +66,21 @@ func TestLargePlanListsEveryChange(t *testing.T) {
 	res = f.run("plan", "--csv", csv)
 	require.Equal(t, ExitFailures, res.code, res.stderr)
 	require.Equal(t, n-1, strings.Count(res.stdout, "  create "), "one line per create")
+	// The text is aligned block by block, so the lines of a block share
+	// their widths and every line comes in roster order.
+	var ids []string
+	for line := range strings.Lines(res.stdout) {
+		if fields := strings.Fields(line); len(fields) >= 2 && fields[0] == "create" {
+			ids = append(ids, fields[1])
+		}
+	}
+	want := make([]string, 0, n-1)
+	for i, p := range people {
+		if i != 10 {
+			want = append(want, p.ID)
+		}
+	}
+	require.Equal(t, want, ids)
 
 	res = f.run("show", fmt.Sprint(out.RunID), "--output", "json")
 	require.Equal(t, ExitOK, res.code, res.stderr)
