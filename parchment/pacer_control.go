@@ -51,6 +51,9 @@ type control struct {
 	eventAt   time.Duration // clock at the latest new 429 or limit change
 	hold      time.Duration // plateau time before probing
 	probing   bool
+	// freeProbes is how many more probes may find nothing without
+	// doubling the hold: a few, after a change.
+	freeProbes int
 	// margin lowers the plateau by a fraction after 429s that did not
 	// lower the band's top: a bucket too small for the jitter of arrivals
 	// (a burst of 1) refuses requests even below its rate.
@@ -99,6 +102,10 @@ const (
 	firstHold  = 20 * time.Second
 	changeHold = 5 * time.Second
 	maxHold    = 2 * time.Minute
+	// changeProbes is how many probes after a change keep changeHold
+	// though they find nothing: a limit that fell is often a throttle
+	// that lifts soon, and each later probe waits twice as long.
+	changeProbes = 1
 	// marginStep and maxMargin set how the plateau's margin grows with
 	// each 429 that did not lower the band's top: 1 %, 3 %, 7 % … up to 25 %.
 	marginStep = 0.01
@@ -174,7 +181,10 @@ func (c *control) limited(now time.Time, t turn, pause time.Duration) time.Time 
 		// The first 429 of an episode; the others answer requests sent
 		// before anyone knew.
 		c.episode++
-		if c.probing {
+		switch {
+		case c.probing && c.freeProbes > 0:
+			c.freeProbes--
+		case c.probing:
 			c.hold = min(2*c.hold, maxHold)
 		}
 		c.eventAt = c.clock
@@ -195,7 +205,7 @@ func (c *control) record(now time.Time, admitted bool) (changed bool) {
 	lo, hi, ok := c.fit.band()
 	if changed = !ok; changed {
 		c.fit, c.recent = c.recent, newBucketFit(c.maxRate)
-		c.hold, c.eventAt, c.margin = changeHold, c.clock, 0
+		c.hold, c.eventAt, c.margin, c.freeProbes = changeHold, c.clock, 0, changeProbes
 		if lo, hi, ok = c.fit.band(); !ok {
 			// Nothing recent fits either: a 429 straight after a pause.
 			// Halve, and slow-start from there.

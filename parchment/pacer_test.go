@@ -113,7 +113,7 @@ func TestControlFollowsAChangingLimit(t *testing.T) {
 			until:  50 * time.Second, ceiling: RateAuto, seed: seed,
 		}.run()
 		require.LessOrEqual(t, r.settled(15*time.Second, 30*time.Second, 10), 8*time.Second, "down to 10, seed %d", seed)
-		require.LessOrEqual(t, r.settled(30*time.Second, 50*time.Second, 30), 16*time.Second, "up to 30, seed %d", seed)
+		require.LessOrEqual(t, r.settled(30*time.Second, 50*time.Second, 30), 12*time.Second, "up to 30, seed %d", seed)
 	}
 }
 
