@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"math"
 	"strconv"
 	"testing"
 
@@ -55,5 +56,23 @@ func TestFieldsDigestIsStable(t *testing.T) {
 		r := mapping.Record{GivenName: "Ada", AccessRoles: c.roles}
 		require.Equal(t, c.want, digestVersion+strconv.FormatUint(recordDigest(&r), 16), c.roles)
 		require.Equal(t, c.want, FieldsDigest(r.Fields()), c.roles)
+	}
+}
+
+// A digest is read back as the number it was written from; anything else
+// kept in a ledger reads as no digest, so the entry's fields decide.
+func TestParseDigest(t *testing.T) {
+	t.Parallel()
+	for _, v := range []uint64{0, 1, 0xa, 0xdeadbeef, 0x0123456789abcdef, math.MaxUint64} {
+		got, ok := parseDigest(digestVersion + strconv.FormatUint(v, 16))
+		require.True(t, ok, "%x", v)
+		require.Equal(t, v, got)
+	}
+	got, ok := parseDigest(digestVersion + "DEADBEEF")
+	require.True(t, ok)
+	require.Equal(t, uint64(0xdeadbeef), got)
+	for _, bad := range []string{"", "f1:", "f1:xyz", "f1:12g", "f1:-1", "f1:+1", "f1:0x1", "f1:10000000000000000", "f2:abc", "abc", "F1:abc"} {
+		_, ok := parseDigest(bad)
+		require.False(t, ok, bad)
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"encoding/binary"
 	"hash"
 	"hash/maphash"
-	"strconv"
+	"strings"
 )
 
 // ledgerIndex is the organisation's ledger in about 50 bytes a person: a
@@ -152,12 +152,30 @@ func (ix *ledgerIndex) unseen(fn func(id string, s *slot)) {
 	}
 }
 
+// parseDigest reads a digest of this version: its prefix, then 1 to 16 hex
+// digits. Every ledger entry passes here, and strconv's general parser
+// cost several times this loop.
 func parseDigest(d string) (uint64, bool) {
-	if len(d) <= len(digestVersion) || d[:len(digestVersion)] != digestVersion {
+	hex, found := strings.CutPrefix(d, digestVersion)
+	if !found || hex == "" || len(hex) > 16 {
 		return 0, false
 	}
-	v, err := strconv.ParseUint(d[len(digestVersion):], 16, 64)
-	return v, err == nil
+	var v uint64
+	for i := range len(hex) {
+		c := hex[i]
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		v = v<<4 | uint64(c)
+	}
+	return v, true
 }
 
 // appendFingerprint appends one entry's part of the ledger's fingerprint:
