@@ -81,7 +81,9 @@ func TestProfiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.plan("plan-"+big, "Plan, "+big+" synced rows, SQLite", memRows, roster, ledger, "json",
-		func(report string) error { return expectReport(report, func(r syncReport) error { return r.only("unchanged", memRows) }) })
+		func(report string) error {
+			return expectReport(report, func(r syncReport) error { return r.only("unchanged", memRows) })
+		})
 	p.plan("plan-"+big+"-empty", "Plan, "+big+" rows, empty SQLite ledger (every row a create)", memRows, roster,
 		"sqlite:"+filepath.Join(t.TempDir(), "ledger.db"), "text",
 		func(report string) error {
