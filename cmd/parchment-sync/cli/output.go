@@ -16,11 +16,11 @@ func (a *app) writeReport(format string, r *psync.Report) error {
 	return writeText(a.stdout, r)
 }
 
-// writeText prints the report for a person: one line a change, then the
-// failures, then the counts.
 // textBlockLines is how many changes the text report aligns together.
 const textBlockLines = 1000
 
+// writeText prints the report for a person: one line a change, then the
+// failures, then the counts.
 func writeText(w io.Writer, r *psync.Report) error {
 	verb := "would"
 	if r.Mode == psync.ModeApply {
@@ -32,14 +32,6 @@ func writeText(w io.Writer, r *psync.Report) error {
 	err := r.EachChange(func(c psync.Change) error {
 		if c.Action == "invalid" || c.Action == "failed" {
 			return nil
-		}
-		// A tabwriter holds every line until it is flushed, to align
-		// them: columns are aligned by block, so a million changes cost
-		// the memory of one block.
-		if listed++; listed%textBlockLines == 0 {
-			if err := tw.Flush(); err != nil {
-				return err
-			}
 		}
 		var detail []string
 		if len(c.Fields) > 0 {
@@ -54,8 +46,16 @@ func writeText(w io.Writer, r *psync.Report) error {
 		if c.Note != "" {
 			detail = append(detail, c.Note)
 		}
-		_, err := fmt.Fprintf(tw, "  %s\t%s\tline %s\t%s\n", c.Action, c.ExternalUserID, lineText(c.Line), strings.Join(detail, "; "))
-		return err
+		if _, err := fmt.Fprintf(tw, "  %s\t%s\tline %s\t%s\n", c.Action, c.ExternalUserID, lineText(c.Line), strings.Join(detail, "; ")); err != nil {
+			return err
+		}
+		// A tabwriter holds every line until it is flushed, to align
+		// them: columns are aligned by block, so a million changes cost
+		// the memory of one block.
+		if listed++; listed%textBlockLines == 0 {
+			return tw.Flush()
+		}
+		return nil
 	})
 	if err != nil {
 		return err
