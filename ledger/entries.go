@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -102,11 +101,11 @@ func decodeSummary(cols [][]byte) (psync.EntrySummary, error) {
 	case cols[2] != nil:
 		e.Digest = string(cols[2])
 	case cols[3] != nil:
-		var f map[string]string
-		if err := json.Unmarshal(cols[3], &f); err != nil {
-			return e, fmt.Errorf("entry %s: fields: %w", e.ExternalUserID, err)
+		d, err := digestOfFields(e.ExternalUserID, cols[3])
+		if err != nil {
+			return e, err
 		}
-		e.Digest = psync.FieldsDigest(f)
+		e.Digest = d
 	default:
 		return e, fmt.Errorf("entry %s has neither a digest nor fields", e.ExternalUserID)
 	}

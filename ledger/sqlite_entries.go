@@ -133,11 +133,11 @@ func scanSummary(cols []driver.Value) (psync.EntrySummary, error) {
 	case string:
 		e.Digest = d
 	case []byte:
-		var f map[string]string
-		if err := json.Unmarshal(d, &f); err != nil {
-			return e, fmt.Errorf("entry %s: fields: %w", id, err)
+		digest, err := digestOfFields(id, d)
+		if err != nil {
+			return e, err
 		}
-		e.Digest = psync.FieldsDigest(f)
+		e.Digest = digest
 	default:
 		return e, fmt.Errorf("entry %s: a digest of unexpected type %T", id, d)
 	}
