@@ -3,6 +3,7 @@ package parchment_test
 import (
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -113,23 +114,39 @@ func TestStaticToken401IsFatalAtOnce(t *testing.T) {
 	require.Zero(t, s.Counters().Requests["token"])
 }
 
-func TestForbiddenIsFatal(t *testing.T) {
+func TestScopeRefusalOnACreateStopsOnlyThatKind(t *testing.T) {
 	t.Parallel()
 	s, c := standIn(t, parchmenttest.Config{}, nil, func(cfg *parchment.Config) {
 		cfg.Scopes = []string{parchment.ScopeReadUsers}
 	})
 	_, err := c.CreateUser(t.Context(), parchment.CreateUserRequest{GivenName: "A", FamilyName: "B", Email: "ab@example.com"})
-	require.True(t, parchment.IsFatal(err))
+	require.True(t, parchment.IsDenied(err))
 	e, _ := parchment.AsError(err)
 	require.Equal(t, http.StatusForbidden, e.Status)
-	require.Equal(t, parchment.ClassFatal, e.Class())
-	require.Equal(t, "This operation requires the 'create:user' scope", e.Detail)
+	require.True(t, e.ScopeRefusal())
+	require.Equal(t, []string{"create:user"}, e.Scopes())
 	require.Len(t, e.Attempts, 1)
 	require.Equal(t, e.RequestID, e.Attempts[0].RequestID)
 
 	_, err = c.ListUsers(t.Context())
+	require.NoError(t, err, "a refused kind does not stop the others")
+	require.Equal(t, 1, s.Counters().Requests["list"])
+}
+
+func TestForbiddenWithoutAScopeIsFatal(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"success":false,"statusCode":403,"error":{"title":"Forbidden","detail":"This integration is suspended"},"requestId":"req_f"}`))
+	}))
+	t.Cleanup(srv.Close)
+	c, err := parchment.New(parchment.Config{BaseURL: srv.URL, OrganizationID: "org", OrganizationSecret: "s", Token: "t"})
+	require.NoError(t, err)
+	_, err = c.ListUsers(t.Context())
+	require.True(t, parchment.IsFatal(err))
+	_, err = c.GetUser(t.Context(), "usr_1")
 	require.ErrorIs(t, err, parchment.ErrStopped)
-	require.Zero(t, s.Counters().Requests["list"], "nothing is sent after a fatal error")
 }
 
 func TestBadPartnerCredentialsAreFatal(t *testing.T) {

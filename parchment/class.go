@@ -22,10 +22,11 @@ const (
 	// anything but a change to an existing user, an unexpected redirect, an
 	// untrusted certificate. The Client refuses every later call.
 	ClassFatal
-	// ClassDenied is a 403 on an update, roles, disable or enable call: the
-	// organisation does not allow that kind of change (its scope is "coming
-	// soon" for many). Other calls go on; the caller stops sending that
-	// kind.
+	// ClassDenied is a scope refusal (a 401 or 403 whose body speaks of
+	// scope or permissions, on any call but the token's), or any 403 on an
+	// update, roles, disable or enable call: the organisation does not
+	// allow that kind of call (update:user is "coming soon" for many).
+	// Other calls go on; the caller stops sending that kind.
 	ClassDenied
 )
 
@@ -56,7 +57,7 @@ func (e *Error) Class() Class {
 	case e.Status == 0, e.Status == http.StatusRequestTimeout,
 		e.Status == http.StatusTooManyRequests, e.Status >= 500:
 		return ClassRetry
-	case e.Status == http.StatusForbidden && changesExistingUser(e.Op):
+	case e.Op != opToken && e.ScopeRefusal(), e.Status == http.StatusForbidden && changesExistingUser(e.Op):
 		return ClassDenied
 	case e.Status == http.StatusUnauthorized, e.Status == http.StatusForbidden, e.Status < 200, e.Status >= 300 && e.Status < 400:
 		return ClassFatal
@@ -104,8 +105,8 @@ func IsFatal(err error) bool { return ClassOf(err) == ClassFatal }
 // IsRecord reports whether err fails only the record it concerns.
 func IsRecord(err error) bool { return ClassOf(err) == ClassRecord }
 
-// IsDenied reports whether err is a 403 on a kind of change the
-// organisation does not allow.
+// IsDenied reports whether err is a refusal of a kind of call the
+// organisation's token does not allow.
 func IsDenied(err error) bool { return ClassOf(err) == ClassDenied }
 
 // IsRetry reports whether err is transient.

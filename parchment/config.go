@@ -16,7 +16,8 @@ const (
 	ScopeReadUsers  = "read:users"
 	ScopeUpdateUser = "update:user"
 	// ScopeDeleteUser is what a refused disable names, although the disable
-	// call's notes say update:user: asking for both costs nothing.
+	// call's notes say update:user. It is "coming soon" and never
+	// requested: only approved scopes may be asked for.
 	ScopeDeleteUser = "delete:user"
 )
 
@@ -63,8 +64,9 @@ type Config struct {
 	UserID        string
 
 	// Scopes are requested with every token; the answer says which were
-	// granted. Defaults to create:user, read:user, read:users, update:user
-	// and delete:user.
+	// granted. Defaults to exactly create:user, read:user, read:users and
+	// update:user: an organisation may refuse a request for a scope it is
+	// not approved for, so no call's unneeded scope is asked for.
 	Scopes []string
 
 	// HTTPClient sends every request. Defaults to a client with a 30 s
@@ -104,7 +106,7 @@ type Config struct {
 // withDefaults returns cfg with every zero field set to its default.
 func (cfg Config) withDefaults() Config {
 	if len(cfg.Scopes) == 0 {
-		cfg.Scopes = []string{ScopeCreateUser, ScopeReadUser, ScopeReadUsers, ScopeUpdateUser, ScopeDeleteUser}
+		cfg.Scopes = []string{ScopeCreateUser, ScopeReadUser, ScopeReadUsers, ScopeUpdateUser}
 	} else {
 		cfg.Scopes = slices.Clone(cfg.Scopes)
 	}

@@ -7,13 +7,30 @@ import (
 
 // envelope is the body of every response, success or failure.
 type envelope struct {
-	Success    bool            `json:"success"`
+	// Success is a pointer: a body without it (a gateway's, say) is not
+	// read as a refusal.
+	Success    *bool           `json:"success"`
 	StatusCode int             `json:"statusCode"`
 	Message    string          `json:"message"`
 	Code       string          `json:"code"`
 	Data       json.RawMessage `json:"data"`
 	Error      *problem        `json:"error"`
 	RequestID  string          `json:"requestId"`
+	// Pagination sits beside data in the general response standard.
+	Pagination *pagination `json:"pagination"`
+}
+
+// refusal is the status a readable body refuses with, or 0: a body whose
+// success is false, whatever the HTTP status line said. Its statusCode is
+// used when it is an error status, else the refusal is a plain 400.
+func (e *envelope) refusal(readable bool) int {
+	if !readable || e.Success == nil || *e.Success {
+		return 0
+	}
+	if e.StatusCode >= 400 && e.StatusCode < 600 {
+		return e.StatusCode
+	}
+	return 400
 }
 
 // problem is the RFC 7807 object inside an error envelope.
@@ -42,6 +59,8 @@ type userRef struct {
 	ExternalUserID  string `json:"external_user_id"`
 	URL             string `json:"url"`
 	Code            string `json:"code"`
+	// Warning says what part of a create did not happen.
+	Warning string `json:"warning"`
 }
 
 func (r userRef) id() string {

@@ -292,12 +292,23 @@ func TestClientClassifiesEveryErrorAnswer(t *testing.T) {
 		_, err = c.ListUsers(t.Context())
 		require.NoError(t, err)
 	})
-	t.Run("403 on a listing is fatal", func(t *testing.T) {
+	t.Run("a scope refusal on a listing is denied, never fatal", func(t *testing.T) {
 		t.Parallel()
 		c, _ := fixtureServer(t, tokenExample(ex), ex["error_403_insufficient_scope"])
 		_, err := c.ListUsers(t.Context())
-		require.True(t, parchment.IsFatal(err))
-		require.Error(t, c.Err())
+		require.True(t, parchment.IsDenied(err))
+		require.NoError(t, c.Err())
+	})
+	t.Run("401 Insufficient scope is a refusal, not a bad token", func(t *testing.T) {
+		t.Parallel()
+		c, _ := fixtureServer(t, tokenExample(ex), ex["read_401_insufficient_scope"], ex["list_200_bare"])
+		_, err := c.GetUser(t.Context(), "usr_1")
+		require.True(t, parchment.IsDenied(err))
+		e, _ := parchment.AsError(err)
+		require.Len(t, e.Attempts, 1, "no token renewal, no retry")
+		require.NoError(t, c.Err())
+		_, err = c.ListUsers(t.Context())
+		require.NoError(t, err)
 	})
 	t.Run("404", func(t *testing.T) {
 		t.Parallel()

@@ -21,6 +21,10 @@ type request struct {
 	into   any         // receives the envelope's data on success
 	// anonymous requests carry no bearer token: the token exchange itself.
 	anonymous bool
+	// mayRetry leaves a fatal failure to the caller, which may try once
+	// more differently (a token request without refused scopes) and stops
+	// the client itself if not.
+	mayRetry bool
 }
 
 // Result is what every successful call reports about its exchange.
@@ -35,8 +39,9 @@ type Result struct {
 	// Attempts lists every exchange of the call, the successful one last.
 	Attempts []Attempt
 
-	code string
-	data json.RawMessage
+	code       string
+	data       json.RawMessage
+	pagination *pagination
 }
 
 // unreadable turns a success the client cannot use into an error. The
@@ -65,7 +70,7 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 		}
 		e.Attempts = attempts
 		e.mayHaveApplied = e.mayHaveApplied || slices.ContainsFunc(attempts, Attempt.mayHaveApplied)
-		if e.Class() == ClassFatal {
+		if e.Class() == ClassFatal && !req.mayRetry {
 			c.stop(e)
 		}
 		return nil, e
@@ -141,7 +146,7 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 		if ctx.Err() != nil {
 			return interrupted(ctx.Err())
 		}
-		if e.Status == http.StatusUnauthorized && bearer != "" && c.tokens.renewable() && !renewed {
+		if e.Status == http.StatusUnauthorized && !e.ScopeRefusal() && bearer != "" && c.tokens.renewable() && !renewed {
 			// Tokens can be revoked before they expire: renew once and
 			// send again; a second 401 is final.
 			renewed = true

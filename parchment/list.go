@@ -2,8 +2,10 @@ package parchment
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,24 +15,46 @@ import (
 const pageSize = 100
 
 // listPage is one answer of the users list, in either shape the page
-// shows: data{users, pagination}, or data as a bare array holding every
-// user (no pagination, so it is the last page).
+// shows: data{users, pagination}, or data as a bare array, with the
+// general standard's pagination beside data or with none (then it holds
+// every user).
 type listPage struct {
 	Users      []ListedUser `json:"users"`
-	Pagination struct {
-		Total   int             `json:"total"`
-		LastKey json.RawMessage `json:"lastKey"`
-	} `json:"pagination"`
-	bare bool
+	Pagination *pagination  `json:"pagination"`
 }
 
 func (p *listPage) UnmarshalJSON(b []byte) error {
 	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '[' {
-		p.bare = true
 		return json.Unmarshal(t, &p.Users)
 	}
 	type plain listPage
 	return json.Unmarshal(b, (*plain)(p))
+}
+
+// pagination is a list's paging, inside data (total, limit, lastKey) or
+// beside it (count, hasNext, limit, offset, lastKey).
+type pagination struct {
+	Total   int             `json:"total"`
+	HasNext *bool           `json:"hasNext"`
+	LastKey json.RawMessage `json:"lastKey"`
+}
+
+// next is the key of the page after this one, "" on the last. hasNext,
+// where given, decides; otherwise a lastKey means there is more.
+func (p *pagination) next() (key string, more bool, err error) {
+	if p == nil {
+		return "", false, nil
+	}
+	key = pageKey(p.LastKey)
+	switch {
+	case p.HasNext == nil:
+		return key, key != "", nil
+	case !*p.HasNext:
+		return "", false, nil
+	case key == "":
+		return "", false, errors.New("hasNext is true but no lastKey was given")
+	}
+	return key, true, nil
 }
 
 // ListUsers returns every user of the organisation, following lastKey
@@ -66,14 +90,20 @@ func (c *Client) listUsers(ctx context.Context, limit int, firstOnly bool) (*Use
 			return nil, &cp
 		}
 		list.Users = append(list.Users, page.Users...)
-		list.Total = page.Pagination.Total
-		if page.bare {
-			list.Total = len(page.Users)
-		}
 		list.Attempts = append(list.Attempts, res.Attempts...)
 		list.Status, list.Message, list.RequestID = res.Status, res.Message, res.RequestID
-		key = pageKey(page.Pagination.LastKey)
-		if key == "" || firstOnly {
+		p := cmp.Or(page.Pagination, res.pagination)
+		list.Total = len(list.Users)
+		if p != nil && p.Total > 0 {
+			list.Total = p.Total
+		}
+		var more bool
+		key, more, err = p.next()
+		if err != nil {
+			res.Attempts = list.Attempts
+			return nil, res.unreadable(op, err.Error())
+		}
+		if !more || firstOnly {
 			return list, nil
 		}
 		if seen[key] {

@@ -46,16 +46,23 @@ func (c *Client) send(ctx context.Context, req request, body []byte, bearer stri
 		att.RequestID = resp.Header.Get("X-Request-Id")
 	}
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	status := resp.StatusCode
+	if refusal := env.refusal(decodeErr == nil); ok && refusal != 0 {
+		// The body speaks first: a 2xx whose body says success:false is a
+		// failure of the body's statusCode ("User already exists" arrives
+		// as 201 with statusCode 409).
+		ok, status = false, refusal
+	}
 	if ok && readErr == nil && decodeErr == nil {
-		return &Result{Status: resp.StatusCode, Message: env.Message, RequestID: att.RequestID, code: env.Code, data: env.Data}, att, nil
+		return &Result{Status: status, Message: env.Message, RequestID: att.RequestID, code: env.Code, data: env.Data, pagination: env.Pagination}, att, nil
 	}
 
-	e := &Error{Status: resp.StatusCode, Code: env.Code, RequestID: att.RequestID}
+	e := &Error{Status: status, Code: env.Code, RequestID: att.RequestID}
 	if env.Error != nil {
 		e.Type, e.Title, e.Detail, e.Validation = env.Error.Type, env.Error.Title, env.Error.Detail, env.Error.Validation
 	}
 	if e.Title == "" && e.Detail == "" {
-		e.Title, e.Detail = http.StatusText(resp.StatusCode), env.Message
+		e.Title, e.Detail = http.StatusText(status), env.Message
 	}
 	var ref userRef
 	if json.Unmarshal(env.Data, &ref) == nil {
@@ -68,7 +75,8 @@ func (c *Client) send(ctx context.Context, req request, body []byte, bearer stri
 	case ok:
 		e.Err = fmt.Errorf("unreadable success: %w", decodeErr)
 	}
-	// A 2xx means the server acted, whatever became of its answer.
+	// A 2xx means the server acted, whatever became of its answer; one
+	// whose body refused says it did not.
 	e.mayHaveApplied = ok
 	att.Err = e.summary()
 	return nil, att, e

@@ -24,8 +24,9 @@ type tokens struct {
 	mu      sync.Mutex
 	current string
 	renewAt time.Time
-	// scopes are those the last token answer granted.
-	scopes []string
+	// scopes are those the last token answer granted; dropped those the
+	// organisation refused to have requested.
+	scopes, dropped []string
 }
 
 // issued is one token answer.
@@ -33,6 +34,8 @@ type issued struct {
 	token  string
 	ttl    time.Duration
 	scopes []string
+	// dropped are requested scopes the organisation refused to issue.
+	dropped []string
 }
 
 func newTokens(static string, fetch func(context.Context) (issued, error)) *tokens {
@@ -65,7 +68,7 @@ func (t *tokens) get(ctx context.Context) (string, error) {
 		}
 		t.mu.Lock()
 		defer t.mu.Unlock()
-		t.current, t.renewAt, t.scopes = got.token, renewalTime(started, got.ttl), got.scopes
+		t.current, t.renewAt, t.scopes, t.dropped = got.token, renewalTime(started, got.ttl), got.scopes, got.dropped
 		return got.token, nil
 	})
 	select {
@@ -88,10 +91,10 @@ func (t *tokens) cached() string {
 	return ""
 }
 
-func (t *tokens) granted() []string {
+func (t *tokens) granted() (scopes, dropped []string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return slices.Clone(t.scopes)
+	return slices.Clone(t.scopes), slices.Clone(t.dropped)
 }
 
 // invalidate drops tok after the server rejected it, unless another caller
@@ -128,8 +131,40 @@ type tokenData struct {
 	Scope []string `json:"scope"`
 }
 
-// fetchToken exchanges the partner credentials for a token.
+// fetchToken exchanges the partner credentials for a token. Only scopes
+// approved for the organisation may be requested: if the request is
+// refused naming some of them, it is made once more without those.
 func (c *Client) fetchToken(ctx context.Context) (issued, error) {
+	got, err := c.exchangeToken(ctx, c.cfg.Scopes, true)
+	if err == nil {
+		return got, nil
+	}
+	e, _ := AsError(err)
+	var refused, kept []string
+	if e != nil && e.Status >= 400 && e.Status < 500 {
+		named := e.Scopes()
+		for _, s := range c.cfg.Scopes {
+			if slices.Contains(named, s) {
+				refused = append(refused, s)
+			} else {
+				kept = append(kept, s)
+			}
+		}
+	}
+	if len(refused) == 0 || len(kept) == 0 {
+		if e != nil && e.Class() == ClassFatal {
+			c.stop(e)
+		}
+		return issued{}, err
+	}
+	c.log.Warn("Parchment refused the token request for scopes this organisation is not approved for; requesting the token again without them",
+		"dropped_scopes", refused, "requested_scopes", kept, "request_id", e.RequestID)
+	got, err = c.exchangeToken(ctx, kept, false)
+	got.dropped = refused
+	return got, err
+}
+
+func (c *Client) exchangeToken(ctx context.Context, scopes []string, mayRetry bool) (issued, error) {
 	h := http.Header{}
 	h.Set("x-partner-id", c.cfg.PartnerID)
 	h.Set("x-partner-secret", c.cfg.PartnerSecret)
@@ -137,19 +172,20 @@ func (c *Client) fetchToken(ctx context.Context) (issued, error) {
 	h.Set("x-user-id", c.cfg.UserID)
 	var data tokenData
 	res, err := c.do(ctx, request{
-		op:        "token",
+		op:        opToken,
 		method:    http.MethodPost,
 		path:      "/v1/token",
 		header:    h,
-		body:      tokenRequest{GrantType: "client_credentials", Scope: c.cfg.Scopes},
+		body:      tokenRequest{GrantType: "client_credentials", Scope: scopes},
 		into:      &data,
 		anonymous: true,
+		mayRetry:  mayRetry,
 	})
 	if err != nil {
 		return issued{}, err
 	}
 	if data.AccessToken == "" {
-		return issued{}, res.unreadable("token", "no accessToken in the answer")
+		return issued{}, res.unreadable(opToken, "no accessToken in the answer")
 	}
 	ttl := time.Duration(data.ExpiresIn) * time.Second
 	c.log.Debug("parchment token renewed", "expires_in", ttl, "scopes", data.Scope, "request_id", res.RequestID)
@@ -169,5 +205,13 @@ func (c *Client) GrantedScopes(ctx context.Context) (scopes []string, known bool
 		}
 		return nil, false, err
 	}
-	return c.tokens.granted(), true, nil
+	scopes, _ = c.tokens.granted()
+	return scopes, true, nil
+}
+
+// DroppedScopes returns the scopes the last token request had to leave
+// out because the organisation is not approved for them.
+func (c *Client) DroppedScopes() []string {
+	_, dropped := c.tokens.granted()
+	return dropped
 }

@@ -1,11 +1,19 @@
 package parchment
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // Create codes Parchment puts in the envelope's code.
 const (
-	CodeUserCreated            = "USER_CREATED"
-	CodeUserAlreadyExists      = "USER_ALREADY_EXISTS"
+	CodeUserCreated       = "USER_CREATED"
+	CodeUserAlreadyExists = "USER_ALREADY_EXISTS"
+	// The create-user page's two partial successes: the user exists, the
+	// provider part did not happen.
+	CodeUserCreatedProviderAlreadyExists = "USER_CREATED_PROVIDER_ALREADY_EXISTS"
+	CodeUserCreatedProviderNotFound      = "USER_CREATED_PROVIDER_NOT_FOUND"
+	// Older readings' names for the same two outcomes, still tolerated.
 	CodeProviderAlreadyExists  = "PROVIDER_ALREADY_EXISTS"
 	CodeProviderCreationFailed = "PROVIDER_CREATION_FAILED"
 )
@@ -75,10 +83,11 @@ type ProviderDetails struct {
 }
 
 // CreateResult is a create Parchment accepted. Status 201 with Code
-// USER_CREATED is a clean create; other codes (USER_ALREADY_EXISTS,
-// PROVIDER_ALREADY_EXISTS, PROVIDER_CREATION_FAILED) are partial
-// successes, and 202 means a matching user was returned despite
-// demographic conflicts.
+// USER_CREATED is a clean create; ProviderFailed marks the partial ones
+// (the user exists, the provider part did not happen), and 202 means a
+// matching user was returned despite demographic conflicts. "User already
+// exists" is never a CreateResult: it is a 409 *Error, whatever the HTTP
+// status line said.
 type CreateResult struct {
 	Result
 	// UserID is data.parchment_user_id, else data.user_id; never empty.
@@ -86,6 +95,20 @@ type CreateResult struct {
 	ExternalUserID string
 	Code           string
 	URL            string
+	// Warning is data.warning: what part of the create did not happen.
+	Warning string
+}
+
+// ProviderFailed reports a create whose user exists but whose provider
+// part did not happen: a code starting USER_CREATED_PROVIDER_, an older
+// reading's provider code, or any warning.
+func (r *CreateResult) ProviderFailed() bool {
+	switch {
+	case strings.HasPrefix(r.Code, "USER_CREATED_PROVIDER_"), r.Warning != "",
+		r.Code == CodeProviderAlreadyExists, r.Code == CodeProviderCreationFailed:
+		return true
+	}
+	return false
 }
 
 // UpdateResult is an update Parchment accepted.

@@ -15,6 +15,7 @@ const (
 	opRoles   = "update roles"
 	opDisable = "disable user"
 	opEnable  = "enable user"
+	opToken   = "token"
 )
 
 func (c *Client) usersPath() string { return c.org + "/users" }
@@ -40,7 +41,7 @@ func (c *Client) CreateUser(ctx context.Context, u CreateUserRequest) (*CreateRe
 	if code == "" {
 		code = ref.Code
 	}
-	return &CreateResult{Result: *res, UserID: ref.id(), ExternalUserID: ref.ExternalUserID, Code: code, URL: ref.URL}, nil
+	return &CreateResult{Result: *res, UserID: ref.id(), ExternalUserID: ref.ExternalUserID, Code: code, URL: ref.URL, Warning: redact(ref.Warning)}, nil
 }
 
 // UpdateUser sends a partial update of userID.

@@ -151,15 +151,19 @@ func (a *app) checkParchment(ctx context.Context, j job, logger *slog.Logger) []
 				missing = append(missing, s)
 			}
 		}
+		if dropped := client.DroppedScopes(); len(dropped) > 0 {
+			l.Detail += "; not requested, as the organisation is not approved for them: " + strings.Join(dropped, ", ")
+		}
 		if len(missing) > 0 {
 			l.Status, l.Fix = "warn", "not granted: "+strings.Join(missing, ", ")+"; the changes needing them are reported failed, the rest go on; ask Parchment to grant them"
 		}
 		out = append(out, l)
 	}
 	if v, err := client.Validate(ctx); err != nil {
-		if pe, ok := parchment.AsError(err); ok && pe.Status == 403 {
-			// validate needs create:patient: a users-only integration may lack it.
-			out = append(out, checkLine{Check: "validate", Status: "warn", Detail: "refused (403): it needs the create:patient scope, which syncing users does not"})
+		if pe, ok := parchment.AsError(err); ok && (pe.Status == 403 || pe.ScopeRefusal()) {
+			// validate needs create:patient: a users-only integration may
+			// lack it, and the docs show that refusal as 401 as well as 403.
+			out = append(out, checkLine{Check: "validate", Status: "warn", Detail: fmt.Sprintf("refused (%d): it needs the create:patient scope, which syncing users does not", pe.Status)})
 		} else {
 			return append(out, fail("validate", err.Error(), "check "+j.where("api_url")+" and the organisation id")...)
 		}
