@@ -28,5 +28,5 @@ func TestConfigValidate(t *testing.T) {
 
 func TestKnownScopes(t *testing.T) {
 	t.Parallel()
-	require.Equal(t, []string{"create:user", "read:user", "read:users", "update:user", "delete:user"}, parchmenttest.KnownScopes())
+	require.Equal(t, []string{"create:patient", "create:user", "read:user", "read:users", "update:user", "delete:user"}, parchmenttest.KnownScopes())
 }

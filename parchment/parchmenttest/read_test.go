@@ -157,7 +157,7 @@ func TestGetUserOlderShape(t *testing.T) {
 	require.Equal(t, "User retrieved successfully", a.Message)
 	require.Equal(t, map[string]any{
 		"user_id": u.UserID, "external_user_id": "P1", "email": "p@example.com",
-		"full_name": "Darlene Cameron", "access_roles": []any{"provider"}, "title": "Dr",
+		"full_name": "Dr Darlene Cameron", "access_roles": []any{"provider"}, "title": "Dr",
 	}, a.Data, "no details or provider_details, even for a provider")
 }
 
