@@ -132,3 +132,23 @@ func TestRolesOtherMethod(t *testing.T) {
 	s, id, _ := seeded(t)
 	require.Equal(t, http.StatusMethodNotAllowed, send(t, s, http.MethodPost, rolesPath(id), nil).Status)
 }
+
+func TestRolesFilterWhatTheServerDoesNotKeep(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{DropRoles: []string{"admin"}})
+	u, err := s.SeedUser(org, parchmenttest.User{Email: "a@example.com", AccessRoles: []string{"provider"}})
+	require.NoError(t, err)
+
+	a := send(t, s, http.MethodPut, rolesPath(u.UserID), map[string]any{"access_roles": []string{"admin", "provider", "rx_reader"}})
+	require.Equal(t, http.StatusOK, a.Status)
+	require.Equal(t, []any{"provider"}, a.Data["access_roles"], "the answer is what the user now holds")
+	require.Equal(t, []string{"provider"}, s.Snapshot(org)[0].AccessRoles)
+
+	a = send(t, s, http.MethodPut, rolesPath(u.UserID), map[string]any{"access_roles": []string{"admin"}})
+	require.Equal(t, http.StatusBadRequest, a.Status)
+	require.Equal(t, emptyAfterFiltering, a.Error.Detail)
+	require.Equal(t, []string{"provider"}, s.Snapshot(org)[0].AccessRoles, "a refusal changes nothing")
+
+	a = send(t, s, http.MethodPut, rolesPath(u.UserID), map[string]any{"access_roles": []string{"receptionist", "rx_reader"}})
+	require.Equal(t, []any{"receptionist", "rx_reader"}, a.Data["access_roles"], "rx_reader with receptionist is kept")
+}
