@@ -211,8 +211,8 @@ func (cfg Config) Validate() error {
 		}
 	}
 	for _, r := range cfg.DropRoles {
-		if !slices.Contains(assignableRoles(), r) {
-			errs = append(errs, fmt.Errorf("DropRoles: %q is not a role the roles call accepts (%s)", r, strings.Join(assignableRoles(), ", ")))
+		if !slices.Contains(AssignableRoles(), r) {
+			errs = append(errs, fmt.Errorf("DropRoles: %q is not a role the roles call accepts (%s)", r, strings.Join(AssignableRoles(), ", ")))
 		}
 	}
 	if cfg.GetShape != "" && cfg.GetShape != GetDetails && cfg.GetShape != GetOlder {

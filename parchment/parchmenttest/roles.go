@@ -30,7 +30,7 @@ func (b rolesBody) check() bool {
 		return false
 	}
 	for _, r := range b.AccessRoles {
-		if !slices.Contains(assignableRoles(), r) {
+		if !slices.Contains(AssignableRoles(), r) {
 			return false
 		}
 	}

@@ -26,10 +26,10 @@ func accessRoles() []string     { return []string{"admin", "provider", "receptio
 // (member is what disabling leaves).
 func heldOnlyRoles() []string { return []string{"owner", "support", "member", "rx_queue_manager"} }
 
-// assignableRoles are the roles call's accepted values, openapi's enum:
+// AssignableRoles are the roles call's accepted values, openapi's enum:
 // the create page's four and rx_queue_manager, which is accepted but,
-// being "coming soon", filtered out (see keptRoles).
-func assignableRoles() []string { return append(accessRoles(), "rx_queue_manager") }
+// being "coming soon", filtered out. Config.DropRoles takes these.
+func AssignableRoles() []string { return append(accessRoles(), "rx_queue_manager") }
 
 // keptRoles is what the server keeps of accepted roles, duplicates
 // collapsed and order kept. It filters rx_queue_manager ("coming soon"),
