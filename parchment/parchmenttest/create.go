@@ -81,6 +81,9 @@ func (s *Server) createUser(r *http.Request, orgID string) reply {
 	if len(b.AccessRoles) > 0 && len(kept) == 0 {
 		return invalidRequest(emptyFilteredDetail)
 	}
+	// From here the body holds what the server keeps: a provider role it
+	// dropped makes no provider part to fail.
+	b.AccessRoles = kept
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.orgLocked(orgID)
@@ -93,7 +96,6 @@ func (s *Server) createUser(r *http.Request, orgID string) reply {
 	}
 	answer := s.createAnswerLocked(b)
 	nu := b.user()
-	nu.AccessRoles = kept
 	if _, isProvider := providerFailure[answer]; isProvider {
 		nu = nu.withoutProvider()
 	}
