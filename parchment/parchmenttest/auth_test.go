@@ -49,8 +49,13 @@ func TestTokenExchange(t *testing.T) {
 
 	a = send(t, s, http.MethodPost, "/v1/token", map[string]any{"grantType": "password"}, tokenHeaders(org)...)
 	require.Equal(t, http.StatusBadRequest, a.Status)
-	a = send(t, s, http.MethodPost, "/v1/token", map[string]any{"grantType": "client_credentials", "scope": []string{"delete:everything"}}, tokenHeaders(org)...)
-	require.Equal(t, http.StatusBadRequest, a.Status)
+	// An unknown scope: openapi's 400 row, whose body is a 422 naming the field.
+	status, raw := sendRaw(t, s, http.MethodPost, "/v1/token", map[string]any{"grantType": "client_credentials", "scope": []string{"delete:everything"}}, tokenHeaders(org)...)
+	require.Equal(t, http.StatusBadRequest, status)
+	require.EqualValues(t, http.StatusUnprocessableEntity, raw["statusCode"])
+	validation := raw["error"].(map[string]any)["validation"].([]any)[0].(map[string]any)
+	require.Equal(t, "scope", validation["field"])
+	require.Contains(t, validation["message"], "received 'delete:everything'")
 	require.Equal(t, 3, s.Counters().Unauthorized)
 }
 
@@ -119,7 +124,7 @@ func TestTokenGrantsDeleteScopeWhenAllowed(t *testing.T) {
 	require.Equal(t, []any{"update:user", "delete:user"}, a.Data["scope"])
 
 	a = send(t, s, http.MethodPost, "/v1/token", map[string]any{"grantType": "client_credentials"}, tokenHeaders(org)...)
-	require.Equal(t, []any{"create:user", "read:user", "read:users", "update:user", "delete:user"}, a.Data["scope"],
+	require.Equal(t, []any{"create:patient", "create:user", "read:user", "read:users", "update:user", "delete:user"}, a.Data["scope"],
 		"no scope asked: everything the organisation allows")
 
 	s.AllowScopes(org, "create:user", "read:users")
@@ -146,5 +151,76 @@ func TestConfigScopes(t *testing.T) {
 	require.Equal(t, http.StatusOK, send(t, s, http.MethodPut, usersPath("org_2")+"/"+u.UserID, `{"full_name":"A B"}`).Status)
 
 	none := start(t, parchmenttest.Config{Scopes: []string{}})
-	require.Equal(t, http.StatusForbidden, send(t, none, http.MethodGet, usersPath(org), nil).Status, "an empty list allows nothing")
+	require.Equal(t, http.StatusUnauthorized, send(t, none, http.MethodGet, usersPath(org), nil).Status, "an empty list allows nothing")
+	require.Equal(t, http.StatusForbidden, send(t, none, http.MethodPost, usersPath(org), staff("E", "e@example.com")).Status)
+}
+
+func TestValidateNeedsCreatePatient(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{})
+	users := issue(t, s, org, "create:user", "read:user", "read:users", "update:user")
+	a := send(t, s, http.MethodGet, "/v1/organizations/"+org+"/validate", nil, "Authorization", "Bearer "+users)
+	require.Equal(t, http.StatusUnauthorized, a.Status, "a users-only integration, as the validate page shows it")
+	require.Equal(t, "Insufficient scope", a.Error.Title)
+	require.Contains(t, a.Error.Detail, "scope")
+
+	patient := issue(t, s, org, "create:patient")
+	require.Equal(t, http.StatusOK, send(t, s, http.MethodGet, "/v1/organizations/"+org+"/validate", nil, "Authorization", "Bearer "+patient).Status)
+	c := s.Counters()
+	require.Equal(t, 1, c.Forbidden, "a scope refusal, whatever its status")
+	require.Zero(t, c.Unauthorized)
+}
+
+func TestScopeRefusalStatus(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		refusal          string
+		read, write      int
+		writeTitle       string
+		writeDetailNames bool
+	}{
+		{"", http.StatusUnauthorized, http.StatusForbidden, "Insufficient permissions", true},
+		{parchmenttest.ScopeRefusal401, http.StatusUnauthorized, http.StatusUnauthorized, "Insufficient scope", false},
+		{parchmenttest.ScopeRefusal403, http.StatusForbidden, http.StatusForbidden, "Insufficient permissions", true},
+	} {
+		t.Run("refusal "+tc.refusal, func(t *testing.T) {
+			t.Parallel()
+			s := start(t, parchmenttest.Config{ScopeRefusal: tc.refusal, Scopes: []string{}})
+			read := send(t, s, http.MethodGet, usersPath(org), nil)
+			require.Equal(t, tc.read, read.Status)
+			write := send(t, s, http.MethodPut, usersPath(org)+"/usr_any/disable", nil)
+			require.Equal(t, tc.write, write.Status)
+			require.Equal(t, tc.writeTitle, write.Error.Title)
+			if tc.writeDetailNames {
+				require.Equal(t, "This operation requires the 'delete:user' scope", write.Error.Detail)
+			}
+			require.Equal(t, 2, s.Counters().Forbidden)
+		})
+	}
+}
+
+func TestStrictScopes(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{StrictScopes: true})
+	four := []string{"create:user", "read:user", "read:users", "update:user"}
+	body := map[string]any{"grantType": "client_credentials", "scope": append(four, "delete:user")}
+	status, raw := sendRaw(t, s, http.MethodPost, "/v1/token", body, tokenHeaders(org)...)
+	require.Equal(t, http.StatusBadRequest, status, "delete:user is not approved unless listed")
+	require.EqualValues(t, http.StatusUnprocessableEntity, raw["statusCode"])
+	v := raw["error"].(map[string]any)["validation"].([]any)[0].(map[string]any)
+	require.Equal(t, "scope", v["field"])
+	require.Equal(t, "Scopes not approved for this organization: delete:user", v["message"])
+
+	a := send(t, s, http.MethodPost, "/v1/token", map[string]any{"grantType": "client_credentials", "scope": four}, tokenHeaders(org)...)
+	require.Equal(t, http.StatusOK, a.Status)
+	require.Len(t, a.Data["scope"], 4)
+
+	s.AllowScopes(org, "create:user", "read:users")
+	status, raw = sendRaw(t, s, http.MethodPost, "/v1/token", map[string]any{"grantType": "client_credentials", "scope": four}, tokenHeaders(org)...)
+	require.Equal(t, http.StatusBadRequest, status)
+	require.Contains(t, raw["error"].(map[string]any)["validation"].([]any)[0].(map[string]any)["message"], "read:user, update:user")
+
+	listed := start(t, parchmenttest.Config{StrictScopes: true, Scopes: []string{"update:user", "delete:user"}})
+	a = send(t, listed, http.MethodPost, "/v1/token", map[string]any{"grantType": "client_credentials", "scope": []string{"delete:user"}}, tokenHeaders(org)...)
+	require.Equal(t, []any{"delete:user"}, a.Data["scope"], "listed, so approved")
 }

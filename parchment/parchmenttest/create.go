@@ -35,7 +35,7 @@ type createBody struct {
 // prescriber fields required, and set fields are checked whatever the role.
 func (b createBody) check() []FieldError {
 	var c checks
-	provider := slices.Contains(b.AccessRoles, "provider")
+	provider := b.isProvider()
 	c.field("given_name", b.GivenName, true, c.lengthOf(1, 255))
 	c.field("family_name", b.FamilyName, true, c.lengthOf(1, 255))
 	c.field("email", b.Email, true, c.email)
@@ -52,6 +52,9 @@ func (b createBody) check() []FieldError {
 	return c.problems
 }
 
+// isProvider says whether the body asks for the provider role.
+func (b createBody) isProvider() bool { return slices.Contains(b.AccessRoles, "provider") }
+
 func (b createBody) user() User {
 	return User{
 		ExternalUserID: b.PartnerUserID, Email: b.Email,
@@ -65,7 +68,7 @@ func (b createBody) user() User {
 }
 
 // createUser serves POST .../users: validate, refuse a taken partner user
-// id or email, then store.
+// id or email, then store the roles the server keeps (see keptRoles).
 func (s *Server) createUser(r *http.Request, orgID string) reply {
 	var b createBody
 	if _, err := readJSON(r, &b); err != nil {
@@ -74,6 +77,13 @@ func (s *Server) createUser(r *http.Request, orgID string) reply {
 	if problems := b.check(); len(problems) > 0 {
 		return invalid(problems)
 	}
+	kept := keptRoles(b.AccessRoles, s.cfg.DropRoles)
+	if len(b.AccessRoles) > 0 && len(kept) == 0 {
+		return invalidRequest(emptyFilteredDetail)
+	}
+	// From here the body holds what the server keeps: a provider role it
+	// dropped makes no provider part to fail.
+	b.AccessRoles = kept
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.orgLocked(orgID)
@@ -82,21 +92,31 @@ func (s *Server) createUser(r *http.Request, orgID string) reply {
 		// The create page's 409 row; the pages show no code for it.
 		return conflict("", "Partner user ID already exists")
 	case byEmail:
-		return conflict("USER_ALREADY_EXISTS", "User with this email already exists")
+		return s.alreadyExists()
 	}
-	answer, partial := s.partials[b.PartnerUserID]
-	delete(s.partials, b.PartnerUserID)
+	answer := s.createAnswerLocked(b)
 	nu := b.user()
-	if answer == ProviderCreationFailed {
+	if _, isProvider := providerFailure[answer]; isProvider {
 		nu = nu.withoutProvider()
 	}
 	u := s.addLocked(o, nu)
 	s.counters.Creates++
-	if partial {
+	if answer != "" {
 		return s.partialAnswer(r, orgID, answer, u)
 	}
 	rep := ok(http.StatusCreated, "User created successfully", "USER_CREATED", createdData(r, orgID, u))
 	rep.applied = true
+	return rep
+}
+
+// alreadyExists answers a create whose email is taken: the body is the
+// create page's either way; the status line is 201, as the page's heading
+// has it, under Config.ExistsAs201, else 409.
+func (s *Server) alreadyExists() reply {
+	rep := conflict("USER_ALREADY_EXISTS", "User with this email already exists")
+	if s.cfg.ExistsAs201 {
+		rep.httpStatus = http.StatusCreated
+	}
 	return rep
 }
 

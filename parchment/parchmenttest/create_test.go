@@ -151,6 +151,37 @@ func TestCreateUserConflicts(t *testing.T) {
 	require.Equal(t, 2, s.Counters().Creates)
 }
 
+func TestCreateUserExistsAs201(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{ExistsAs201: true})
+	require.Equal(t, http.StatusCreated, send(t, s, http.MethodPost, usersPath(org), staff("EXT-1", "rose@example.com")).Status)
+
+	status, body := sendRaw(t, s, http.MethodPost, usersPath(org), staff("EXT-2", "ROSE@example.com"))
+	require.Equal(t, http.StatusCreated, status, "the page's 201 heading")
+	require.Equal(t, false, body["success"])
+	require.EqualValues(t, http.StatusConflict, body["statusCode"])
+	require.Equal(t, "USER_ALREADY_EXISTS", body["code"])
+	require.NotContains(t, body, "data")
+
+	a := send(t, s, http.MethodPost, usersPath(org), staff("EXT-1", "other@example.com"))
+	require.Equal(t, http.StatusConflict, a.Status, "a taken partner id stays the page's 409")
+	require.Equal(t, "Partner user ID already exists", a.Error.Detail)
+	require.Len(t, s.Snapshot(org), 1, "never a second user")
+}
+
+func TestCreateUserKeepsFilteredRoles(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{DropRoles: []string{"admin"}})
+	a := send(t, s, http.MethodPost, usersPath(org), with(staff("E1", "a@example.com"), map[string]any{"access_roles": []string{"admin", "rx_reader"}}))
+	require.Equal(t, http.StatusBadRequest, a.Status, "nothing kept: admin dropped, rx_reader without receptionist")
+	require.Equal(t, "access_roles must contain at least one valid role after filtering", a.Error.Detail)
+	require.Empty(t, s.Snapshot(org))
+
+	a = send(t, s, http.MethodPost, usersPath(org), with(staff("E1", "a@example.com"), map[string]any{"access_roles": []string{"admin", "receptionist", "rx_reader"}}))
+	require.Equal(t, http.StatusCreated, a.Status)
+	require.Equal(t, []string{"receptionist", "rx_reader"}, s.Snapshot(org)[0].AccessRoles)
+}
+
 func TestMalformedBody(t *testing.T) {
 	t.Parallel()
 	s := start(t, parchmenttest.Config{})

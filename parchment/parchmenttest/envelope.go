@@ -9,16 +9,18 @@ import (
 
 // Problem types, as Parchment names them.
 const (
-	typeValidation  = "https://parchment.health/errors/validation-error"
-	typeBadRequest  = "https://parchment.health/errors/bad-request"
-	typeNotFound    = "https://parchment.health/errors/not-found"
-	typeAuth        = "https://parchment.health/errors/authentication-required"
-	typeScope       = "https://parchment.health/errors/insufficient-scope"
-	typeConflict    = "https://parchment.health/errors/resource-conflict"
-	typeRateLimit   = "https://parchment.health/errors/rate-limit"
-	typeInternal    = "https://parchment.health/errors/internal-error"
-	typeMethod      = "https://parchment.health/errors/method-not-allowed"
-	typeUnavailable = "https://parchment.health/errors/service-unavailable"
+	typeValidation = "https://parchment.health/errors/validation-error"
+	typeBadRequest = "https://parchment.health/errors/bad-request"
+	// typeInvalidRequest is the roles page's 400.
+	typeInvalidRequest = "https://parchment.health/errors/invalid-request"
+	typeNotFound       = "https://parchment.health/errors/not-found"
+	typeAuth           = "https://parchment.health/errors/authentication-required"
+	typeScope          = "https://parchment.health/errors/insufficient-scope"
+	typeConflict       = "https://parchment.health/errors/resource-conflict"
+	typeRateLimit      = "https://parchment.health/errors/rate-limit"
+	typeInternal       = "https://parchment.health/errors/internal-error"
+	typeMethod         = "https://parchment.health/errors/method-not-allowed"
+	typeUnavailable    = "https://parchment.health/errors/service-unavailable"
 )
 
 // FieldError is one entry of a 422's error.validation list.
@@ -39,6 +41,8 @@ type envelope struct {
 	Timestamp  string   `json:"timestamp"`
 	RequestID  string   `json:"requestId"`
 	Meta       any      `json:"meta,omitempty"` // only the token answer's sample has it
+	// Pagination sits beside data in the response standard's list shape.
+	Pagination any `json:"pagination,omitempty"`
 }
 
 type problem struct {
@@ -54,6 +58,9 @@ type reply struct {
 	retryAfter int // seconds; sent as Retry-After when positive
 	// applied marks a change to stored state, which a drop must not undo.
 	applied bool
+	// httpStatus is the status line when it differs from the body's
+	// statusCode, as where a page shows a body under another heading.
+	httpStatus int
 }
 
 func ok(status int, message, code string, data any) reply {
@@ -106,6 +113,12 @@ func forbidden(detail string) reply {
 	return fail(http.StatusForbidden, typeScope, "Insufficient permissions", detail)
 }
 
+// insufficientScope is the read and validate pages' scope refusal: a 401
+// in the authentication type whose title and detail speak of scope.
+func insufficientScope() reply {
+	return fail(http.StatusUnauthorized, typeAuth, "Insufficient scope", "Insufficient scope")
+}
+
 // write stamps the envelope and sends it.
 func (rep reply) write(w http.ResponseWriter, requestID string) {
 	rep.env.RequestID = requestID
@@ -114,7 +127,11 @@ func (rep reply) write(w http.ResponseWriter, requestID string) {
 	if rep.retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(rep.retryAfter))
 	}
-	w.WriteHeader(rep.env.StatusCode)
+	status := rep.env.StatusCode
+	if rep.httpStatus != 0 {
+		status = rep.httpStatus
+	}
+	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(rep.env)
 }
 

@@ -118,6 +118,15 @@ func fixtureUser() parchmenttest.User {
 	}
 }
 
+// startWithFixture starts a stand-in holding fixtureUser.
+func startWithFixture(t *testing.T, cfg parchmenttest.Config) (*parchmenttest.Server, parchmenttest.User) {
+	t.Helper()
+	s := start(t, cfg)
+	u, err := s.SeedUser(org, fixtureUser())
+	require.NoError(t, err)
+	return s, u
+}
+
 // exampleBody is the body of one of examples.json's requests.
 func exampleBody(t *testing.T, name string) map[string]any {
 	t.Helper()
@@ -146,9 +155,7 @@ func TestExampleCreate(t *testing.T) {
 
 func TestExampleUpdateAndRoles(t *testing.T) {
 	t.Parallel()
-	s := start(t, parchmenttest.Config{})
-	u, err := s.SeedUser(org, fixtureUser())
-	require.NoError(t, err)
+	s, u := startWithFixture(t, parchmenttest.Config{})
 	path := usersPath(org) + "/" + u.UserID
 
 	status, got := sendRaw(t, s, http.MethodPut, path, exampleBody(t, "update_request"))
@@ -160,9 +167,7 @@ func TestExampleUpdateAndRoles(t *testing.T) {
 
 func TestExampleDisableEnable(t *testing.T) {
 	t.Parallel()
-	s := start(t, parchmenttest.Config{})
-	u, err := s.SeedUser(org, fixtureUser())
-	require.NoError(t, err)
+	s, u := startWithFixture(t, parchmenttest.Config{})
 	path := usersPath(org) + "/" + u.UserID
 	status, got := sendRaw(t, s, http.MethodPut, path+"/disable", nil)
 	requireLike(t, "disable_200", status, got)
@@ -174,11 +179,9 @@ func TestExampleDisableEnable(t *testing.T) {
 
 func TestExampleListPaged(t *testing.T) {
 	t.Parallel()
-	s := start(t, parchmenttest.Config{})
-	_, err := s.SeedUser(org, fixtureUser())
-	require.NoError(t, err)
+	s, _ := startWithFixture(t, parchmenttest.Config{})
 	// Sam was made in the portal: no partner id, so external_user_id null.
-	_, err = s.SeedUser(org, parchmenttest.User{Email: "sam.okafor@harbourside.example", GivenName: "Sam", FamilyName: "Okafor", AccessRoles: []string{"receptionist"}})
+	_, err := s.SeedUser(org, parchmenttest.User{Email: "sam.okafor@harbourside.example", GivenName: "Sam", FamilyName: "Okafor", AccessRoles: []string{"receptionist"}})
 	require.NoError(t, err)
 	_, err = s.SeedUser(org, parchmenttest.User{Email: "third@harbourside.example", GivenName: "Third", FamilyName: "User"})
 	require.NoError(t, err)
@@ -202,16 +205,14 @@ func TestExampleListBare(t *testing.T) {
 
 func TestExampleGet(t *testing.T) {
 	t.Parallel()
-	s := start(t, parchmenttest.Config{})
-	u, err := s.SeedUser(org, fixtureUser())
-	require.NoError(t, err)
+	s, u := startWithFixture(t, parchmenttest.Config{})
 	status, got := sendRaw(t, s, http.MethodGet, usersPath(org)+"/"+u.UserID, nil)
 	// The example leaves external_user_id out; the stand-in answers it.
 	requireLike(t, "get_200_provider_with_details", status, got, "data.external_user_id")
 	require.Equal(t, "HRIS#004217", got["data"].(map[string]any)["external_user_id"])
 
 	older := start(t, parchmenttest.Config{GetShape: parchmenttest.GetOlder})
-	u, err = older.SeedUser(org, parchmenttest.User{
+	u, err := older.SeedUser(org, parchmenttest.User{
 		ExternalUserID: "HRIS#004301", Email: "sam.okafor@harbourside.example", GivenName: "Sam",
 		FamilyName: "Okafor", AccessRoles: []string{"receptionist"},
 	})
@@ -222,9 +223,7 @@ func TestExampleGet(t *testing.T) {
 
 func TestExampleErrors(t *testing.T) {
 	t.Parallel()
-	s := start(t, parchmenttest.Config{})
-	u, err := s.SeedUser(org, fixtureUser())
-	require.NoError(t, err)
+	s, u := startWithFixture(t, parchmenttest.Config{})
 
 	status, got := sendRaw(t, s, http.MethodGet, usersPath(org)+"/usr_nobody", nil)
 	requireLike(t, "error_404", status, got)
@@ -251,4 +250,79 @@ func TestExampleToken(t *testing.T) {
 	data := got["data"].(map[string]any)
 	require.Equal(t, []any{"create:user", "read:user", "read:users"}, data["scope"], "update:user asked for, not granted")
 	require.EqualValues(t, time.Hour/time.Second, data["expiresIn"])
+}
+
+func TestExampleGetTitledAndNonProvider(t *testing.T) {
+	t.Parallel()
+	s, u := startWithFixture(t, parchmenttest.Config{NullProviderDetails: true})
+	_, want := example(t, "get_200_provider_with_details")
+	_, got := sendRaw(t, s, http.MethodGet, usersPath(org)+"/"+u.UserID, nil)
+	require.Equal(t, "Dr Aroha Ngata", want["data"].(map[string]any)["full_name"])
+	require.Equal(t, want["data"].(map[string]any)["full_name"], got["data"].(map[string]any)["full_name"])
+
+	// Mere was made in the portal: no partner id, so external_user_id null.
+	mere, err := s.SeedUser(org, parchmenttest.User{
+		Email: "mere.parata@harbourside.example", GivenName: "Mere", FamilyName: "Parata", AccessRoles: []string{"receptionist"},
+	})
+	require.NoError(t, err)
+	status, got := sendRaw(t, s, http.MethodGet, usersPath(org)+"/"+mere.UserID, nil)
+	requireLike(t, "get_200_non_provider_details", status, got, "data.external_user_id")
+	require.Equal(t, want["data"].(map[string]any)["details"].(map[string]any)["title"], "Dr")
+	require.Equal(t, map[string]any{"given_name": "Mere", "family_name": "Parata", "title": nil, "date_of_birth": nil, "sex": nil},
+		got["data"].(map[string]any)["details"])
+}
+
+func TestExampleCreatePartialProvider(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{PartialProviderHPII: map[string]parchmenttest.CreateAnswer{
+		"9560": parchmenttest.ProviderAlreadyExists, "0029560": parchmenttest.ProviderNotFound,
+	}})
+	status, got := sendRaw(t, s, http.MethodPost, usersPath(org), exampleBody(t, "create_request"))
+	requireLike(t, "create_201_provider_not_found", status, got)
+
+	other := with(exampleBody(t, "create_request"), map[string]any{
+		"partner_user_id": "HRIS#004218", "email": "second@harbourside.example", "hpii_number": "8003614900019560",
+	})
+	status, got = sendRaw(t, s, http.MethodPost, usersPath(org), other)
+	requireLike(t, "create_201_provider_already_exists", status, got)
+}
+
+func TestExampleCreateExistsUnder201(t *testing.T) {
+	t.Parallel()
+	s, _ := startWithFixture(t, parchmenttest.Config{ExistsAs201: true})
+	again := with(exampleBody(t, "create_request"), map[string]any{"partner_user_id": "HRIS#999999"})
+	status, got := sendRaw(t, s, http.MethodPost, usersPath(org), again)
+	requireLike(t, "create_201_heading_user_already_exists", status, got)
+}
+
+func TestExampleRolesFiltered(t *testing.T) {
+	t.Parallel()
+	s, u := startWithFixture(t, parchmenttest.Config{})
+	path := usersPath(org) + "/" + u.UserID + "/roles"
+	status, got := sendRaw(t, s, http.MethodPut, path, map[string]any{"access_roles": []string{"receptionist", "rx_queue_manager"}})
+	requireLike(t, "roles_200_filtered", status, got)
+	require.Equal(t, []any{"receptionist"}, got["data"].(map[string]any)["access_roles"])
+
+	status, got = sendRaw(t, s, http.MethodPut, path, map[string]any{"access_roles": []string{"rx_reader"}})
+	requireLike(t, "roles_400_empty_after_filtering", status, got)
+}
+
+func TestExampleReadInsufficientScope(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{Scopes: []string{"create:user"}})
+	status, got := sendRaw(t, s, http.MethodGet, usersPath(org), nil)
+	requireLike(t, "read_401_insufficient_scope", status, got)
+	status, got = sendRaw(t, s, http.MethodGet, usersPath(org)+"/usr_any", nil)
+	requireLike(t, "read_401_insufficient_scope", status, got)
+}
+
+func TestExampleListTopLevel(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{ListShape: parchmenttest.ListTopLevel})
+	for _, email := range []string{"aroha.ngata@harbourside.example", "mere.parata@harbourside.example", "third@harbourside.example"} {
+		_, err := s.SeedUser(org, parchmenttest.User{Email: email})
+		require.NoError(t, err)
+	}
+	status, got := sendRaw(t, s, http.MethodGet, usersPath(org)+"?limit=2", nil)
+	requireLike(t, "list_200_toplevel_pagination", status, got)
 }

@@ -16,8 +16,8 @@ type Counters struct {
 	RateLimited  int // answered 429
 	ServerErrors int // injected failures (FailStatus)
 	Drops        int // connections closed after a change
-	Unauthorized int // answered 401
-	Forbidden    int // answered 403
+	Unauthorized int // answered 401, scope refusals aside
+	Forbidden    int // answered 403, and scope refusals whatever their status
 	Creates      int // users created through the API
 	Updates      int // updates applied
 	RoleUpdates  int // roles calls applied

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -30,27 +31,56 @@ func (s *Server) getUser(r *http.Request, orgID string) reply {
 	if s.cfg.GetShape == GetOlder {
 		return ok(http.StatusOK, "User retrieved successfully", "", map[string]any{
 			"user_id": u.UserID, "external_user_id": orNull(u.ExternalUserID), "email": u.Email,
-			"full_name": u.FullName, "access_roles": rolesOf(u), "title": orNull(u.Title),
+			"full_name": s.displayName(u), "access_roles": rolesOf(u), "title": orNull(u.Title),
 		})
 	}
+	// details is always present since 2026-05-04; date of birth and sex
+	// belong to the provider record, so they are null without one.
 	data := map[string]any{
 		"user_id": u.UserID, "email": u.Email, "external_user_id": orNull(u.ExternalUserID),
-		"full_name": u.FullName, "access_roles": rolesOf(u),
+		"full_name": s.displayName(u), "access_roles": rolesOf(u),
 		"details": map[string]any{
 			"given_name": u.GivenName, "family_name": u.FamilyName, "title": orNull(u.Title),
-			"date_of_birth": isoDate(u.DateOfBirth), "sex": orNull(u.Sex),
+			"date_of_birth": isoDate(u.DateOfBirth), "sex": s.readSex(u.Sex),
 		},
 	}
-	if u.IsProvider() {
-		data["provider_details"] = providerDetails(u)
+	switch {
+	case u.IsProvider() && u.ProviderMissing:
+		// "If provider details cannot be retrieved, provider_details will
+		// be null".
+		data["provider_details"] = nil
+	case u.IsProvider():
+		data["provider_details"] = s.providerDetails(u)
+	case s.cfg.NullProviderDetails:
+		data["provider_details"] = nil
 	}
 	return ok(http.StatusOK, "User details retrieved successfully", "", data)
 }
 
-func providerDetails(u *User) map[string]any {
+// displayName is full_name as reads answer it: the stored name (given and
+// family names unless an update sent another), led by the title when one
+// is held and titled names are on, as the get page's "Dr Darlene Cameron".
+func (s *Server) displayName(u *User) string {
+	name := u.FullName
+	if s.cfg.UntitledNames || u.Title == "" || name == "" || strings.HasPrefix(name, u.Title+" ") {
+		return name
+	}
+	return u.Title + " " + name
+}
+
+// readSex answers a stored sex: N, "not stated" as sent, reads as O
+// unless Config.ReadSexN, since the get page lists M, F, I, O.
+func (s *Server) readSex(sex string) any {
+	if sex == "N" && !s.cfg.ReadSexN {
+		return "O"
+	}
+	return orNull(sex)
+}
+
+func (s *Server) providerDetails(u *User) map[string]any {
 	p := map[string]any{
 		"given_name": u.GivenName, "family_name": u.FamilyName, "date_of_birth": isoDate(u.DateOfBirth),
-		"sex": orNull(u.Sex), "hpii_number": orNull(u.HPIINumber), "phone": orNull(u.Phone),
+		"sex": s.readSex(u.Sex), "hpii_number": orNull(u.HPIINumber), "phone": orNull(u.Phone),
 		"title": orNull(u.Title), "prescriber_type": orNull(u.PrescriberType),
 		"prescriber_number": orNull(u.PrescriberNumber), "qualifications": orNull(u.Qualifications),
 		"provider_number": orNull(u.ProviderNumber), "ahpra_number": orNull(u.AHPRANumber),
@@ -93,8 +123,9 @@ func (s *Server) listBare(orgID string) reply {
 	return ok(http.StatusOK, fmt.Sprintf("Retrieved %d users successfully", len(users)), "", users)
 }
 
-// listPaged serves ?limit=1..100&lastKey=K in creation order. lastKey is
-// opaque, like the example's, and left out of the last page.
+// listPaged serves ?limit=1..100&lastKey=K in creation order, in the
+// paged shape or the response standard's (ListTopLevel). lastKey is
+// opaque, like the examples', and left out (or null) on the last page.
 func (s *Server) listPaged(r *http.Request, orgID string) reply {
 	q := r.URL.Query()
 	limit := defaultPageSize
@@ -119,19 +150,43 @@ func (s *Server) listPaged(r *http.Request, orgID string) reply {
 		start = i + 1
 	}
 	end := min(start+limit, len(o.order))
-	users := make([]map[string]any, 0, end-start)
-	for _, id := range o.order[start:end] {
+	page := o.order[start:end]
+	hasNext := end < len(o.order)
+	if s.cfg.ListShape == ListTopLevel {
+		return s.listTopLevel(o, page, limit, start, hasNext)
+	}
+	users := make([]map[string]any, 0, len(page))
+	for _, id := range page {
 		u := o.users[id]
 		users = append(users, map[string]any{
 			"user_id": u.UserID, "external_user_id": orNull(u.ExternalUserID),
-			"full_name": u.FullName, "access_roles": rolesOf(u),
+			"full_name": s.displayName(u), "access_roles": rolesOf(u),
 		})
 	}
 	pagination := map[string]any{"total": len(o.order), "limit": limit}
-	if end < len(o.order) {
-		pagination["lastKey"] = keyOf(o.order[end-1])
+	if hasNext {
+		pagination["lastKey"] = keyOf(page[len(page)-1])
 	}
 	return ok(http.StatusOK, "Users retrieved successfully", "", map[string]any{"users": users, "pagination": pagination})
+}
+
+// listTopLevel answers one page as the response standard shows a list:
+// data a bare array of {user_id, email}, pagination beside it. s.mu must
+// be held.
+func (s *Server) listTopLevel(o *org, page []string, limit, offset int, hasNext bool) reply {
+	users := make([]map[string]any, 0, len(page))
+	for _, id := range page {
+		users = append(users, map[string]any{"user_id": id, "email": o.users[id].Email})
+	}
+	var lastKey any // "If null, no more pages are available"
+	if hasNext {
+		lastKey = keyOf(page[len(page)-1])
+	}
+	rep := ok(http.StatusOK, "Users retrieved successfully", "", users)
+	rep.env.Pagination = map[string]any{
+		"count": len(users), "hasNext": hasNext, "limit": limit, "offset": offset, "lastKey": lastKey,
+	}
+	return rep
 }
 
 // keyOf encodes a page's last user id the way the example's lastKey

@@ -157,7 +157,7 @@ func TestGetUserOlderShape(t *testing.T) {
 	require.Equal(t, "User retrieved successfully", a.Message)
 	require.Equal(t, map[string]any{
 		"user_id": u.UserID, "external_user_id": "P1", "email": "p@example.com",
-		"full_name": "Darlene Cameron", "access_roles": []any{"provider"}, "title": "Dr",
+		"full_name": "Dr Darlene Cameron", "access_roles": []any{"provider"}, "title": "Dr",
 	}, a.Data, "no details or provider_details, even for a provider")
 }
 
@@ -189,4 +189,97 @@ func TestSeedUserRefusesDuplicates(t *testing.T) {
 	require.Error(t, err)
 	_, err = s.SeedUser(org, parchmenttest.User{ExternalUserID: "P9", Email: "P@EXAMPLE.com"})
 	require.Error(t, err)
+}
+
+func TestTitledNames(t *testing.T) {
+	t.Parallel()
+	for _, untitled := range []bool{false, true} {
+		s := start(t, parchmenttest.Config{UntitledNames: untitled})
+		u, err := s.SeedUser(org, fixtureUser())
+		require.NoError(t, err)
+		want := "Dr Aroha Ngata"
+		if untitled {
+			want = "Aroha Ngata"
+		}
+		a := send(t, s, http.MethodGet, usersPath(org)+"/"+u.UserID, nil)
+		require.Equal(t, want, a.Data["full_name"])
+		require.Equal(t, "Dr", a.Data["details"].(map[string]any)["title"])
+		require.Equal(t, "Aroha", a.Data["details"].(map[string]any)["given_name"])
+		a = send(t, s, http.MethodGet, usersPath(org), nil)
+		require.Equal(t, want, a.Data["users"].([]any)[0].(map[string]any)["full_name"], "lists too")
+		require.Equal(t, "Aroha Ngata", s.Snapshot(org)[0].FullName, "stored without the title")
+	}
+
+	s := start(t, parchmenttest.Config{})
+	u, err := s.SeedUser(org, fixtureUser())
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, send(t, s, http.MethodPut, usersPath(org)+"/"+u.UserID, `{"full_name":"Aroha Ngata-Reid"}`).Status)
+	require.Equal(t, "Dr Aroha Ngata-Reid", send(t, s, http.MethodGet, usersPath(org)+"/"+u.UserID, nil).Data["full_name"])
+	require.Equal(t, http.StatusOK, send(t, s, http.MethodPut, usersPath(org)+"/"+u.UserID, `{"full_name":"Dr Aroha Ngata"}`).Status)
+	require.Equal(t, "Dr Aroha Ngata", send(t, s, http.MethodGet, usersPath(org)+"/"+u.UserID, nil).Data["full_name"], "never twice")
+}
+
+func TestReadSexNotStated(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		readN bool
+		want  string
+	}{{false, "O"}, {true, "N"}} {
+		s := start(t, parchmenttest.Config{ReadSexN: tc.readN})
+		a := send(t, s, http.MethodPost, usersPath(org), with(prescriber("P1", "p@example.com"), map[string]any{"sex": "N"}))
+		require.Equal(t, http.StatusCreated, a.Status)
+		a = send(t, s, http.MethodGet, usersPath(org)+"/"+a.Data["parchment_user_id"].(string), nil)
+		require.Equal(t, tc.want, a.Data["details"].(map[string]any)["sex"])
+		require.Equal(t, tc.want, a.Data["provider_details"].(map[string]any)["sex"])
+		require.Equal(t, "N", s.Snapshot(org)[0].Sex, "stored as sent")
+	}
+}
+
+func TestNullProviderDetails(t *testing.T) {
+	t.Parallel()
+	for _, null := range []bool{false, true} {
+		s := start(t, parchmenttest.Config{NullProviderDetails: null})
+		u, err := s.SeedUser(org, parchmenttest.User{Email: "r@example.com", GivenName: "Rose", FamilyName: "Tyler", AccessRoles: []string{"receptionist"}})
+		require.NoError(t, err)
+		a := send(t, s, http.MethodGet, usersPath(org)+"/"+u.UserID, nil)
+		if null {
+			require.Contains(t, a.Data, "provider_details")
+			require.Nil(t, a.Data["provider_details"])
+		} else {
+			require.NotContains(t, a.Data, "provider_details", "the get page: non-providers have no such field")
+		}
+	}
+}
+
+func TestListUsersTopLevelPagination(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{ListShape: parchmenttest.ListTopLevel})
+	for i := range 5 {
+		_, err := s.SeedUser(org, parchmenttest.User{Email: fmt.Sprintf("u%d@example.com", i)})
+		require.NoError(t, err)
+	}
+	var emails []string
+	key := ""
+	for offset := 0; ; offset += 2 {
+		q := url.Values{"limit": {"2"}}
+		if key != "" {
+			q.Set("lastKey", key)
+		}
+		status, body := sendRaw(t, s, http.MethodGet, usersPath(org)+"?"+q.Encode(), nil)
+		require.Equal(t, http.StatusOK, status)
+		for _, u := range body["data"].([]any) {
+			emails = append(emails, u.(map[string]any)["email"].(string))
+		}
+		p := body["pagination"].(map[string]any)
+		require.EqualValues(t, offset, p["offset"])
+		require.EqualValues(t, 2, p["limit"])
+		require.EqualValues(t, len(body["data"].([]any)), p["count"])
+		if p["hasNext"] != true {
+			require.Contains(t, p, "lastKey")
+			require.Nil(t, p["lastKey"], "null on the last page")
+			break
+		}
+		key = p["lastKey"].(string)
+	}
+	require.Equal(t, []string{"u0@example.com", "u1@example.com", "u2@example.com", "u3@example.com", "u4@example.com"}, emails)
 }

@@ -1,7 +1,6 @@
 package parchmenttest
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -12,21 +11,30 @@ type rolesBody struct {
 	AccessRoles []string `json:"access_roles"`
 }
 
-// check wants at least one role, each assignable. The pages name 400 for
-// a wrong role; a missing one is answered the same way.
-func (b rolesBody) check() (detail string, ok bool) {
+// The roles page's two 400 answers, word for word.
+const (
+	invalidRolesDetail  = "access_roles must be a non-empty array of valid roles"
+	emptyFilteredDetail = "access_roles must contain at least one valid role after filtering"
+)
+
+// invalidRequest is the roles page's 400 shape.
+func invalidRequest(detail string) reply {
+	return fail(http.StatusBadRequest, typeInvalidRequest, "Invalid request", detail)
+}
+
+// check wants at least one role, each one openapi's enum lists: owner,
+// support and member "cannot be assigned via API", and anything else is
+// unknown. Both are the page's "Invalid roles" 400.
+func (b rolesBody) check() bool {
 	if len(b.AccessRoles) == 0 {
-		return "At least one access role is required", false
+		return false
 	}
 	for _, r := range b.AccessRoles {
-		switch {
-		case slices.Contains(heldOnlyRoles(), r):
-			return fmt.Sprintf("Access role '%s' cannot be assigned", r), false
-		case !slices.Contains(accessRoles(), r):
-			return fmt.Sprintf("Invalid access role '%s'; must be one of admin, provider, receptionist, rx_reader", r), false
+		if !slices.Contains(AssignableRoles(), r) {
+			return false
 		}
 	}
-	return "", true
+	return true
 }
 
 // AnswerRolesWithConflict makes the next roles call for the user answer
@@ -38,16 +46,21 @@ func (s *Server) AnswerRolesWithConflict(orgID, userID string) {
 	s.roleConflicts[userKey{orgID, userID}] = true
 }
 
-// updateRoles serves PUT .../users/{user}/roles: the body's roles replace
-// the user's completely (duplicates collapsed, order kept). Only this call
-// changes roles; the general update ignores them.
+// updateRoles serves PUT .../users/{user}/roles: the roles kept of the
+// body's (see keptRoles) replace the user's completely, and the answer
+// says what the user now holds. Only this call changes roles; the general
+// update ignores them.
 func (s *Server) updateRoles(r *http.Request, orgID string) reply {
 	var b rolesBody
 	if _, err := readJSON(r, &b); err != nil {
 		return badRequest("Invalid request format")
 	}
-	if detail, ok := b.check(); !ok {
-		return badRequest(detail)
+	if !b.check() {
+		return invalidRequest(invalidRolesDetail)
+	}
+	kept := keptRoles(b.AccessRoles, s.cfg.DropRoles)
+	if len(kept) == 0 {
+		return invalidRequest(emptyFilteredDetail)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -60,7 +73,7 @@ func (s *Server) updateRoles(r *http.Request, orgID string) reply {
 		delete(s.roleConflicts, key)
 		return conflict("", "role update conflict")
 	}
-	u.AccessRoles = distinct(b.AccessRoles)
+	u.AccessRoles = kept
 	u.UpdatedAt = time.Now().UTC()
 	s.counters.RoleUpdates++
 	rep := ok(http.StatusOK, "User roles updated successfully", "", map[string]any{

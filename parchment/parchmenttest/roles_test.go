@@ -14,11 +14,11 @@ func rolesPath(userID string) string { return usersPath(org) + "/" + userID + "/
 func TestRolesReplaceCompletely(t *testing.T) {
 	t.Parallel()
 	s, id, _ := seeded(t)
-	a := send(t, s, http.MethodPut, rolesPath(id), map[string]any{"access_roles": []string{"admin", "rx_reader", "admin"}})
+	a := send(t, s, http.MethodPut, rolesPath(id), map[string]any{"access_roles": []string{"admin", "rx_reader", "admin", "receptionist"}})
 	require.Equal(t, http.StatusOK, a.Status)
 	require.Equal(t, "User roles updated successfully", a.Message)
-	require.Equal(t, map[string]any{"user_id": id, "access_roles": []any{"admin", "rx_reader"}}, a.Data)
-	require.Equal(t, []string{"admin", "rx_reader"}, s.Snapshot(org)[0].AccessRoles, "provider is gone: a replacement, not a merge")
+	require.Equal(t, map[string]any{"user_id": id, "access_roles": []any{"admin", "rx_reader", "receptionist"}}, a.Data)
+	require.Equal(t, []string{"admin", "rx_reader", "receptionist"}, s.Snapshot(org)[0].AccessRoles, "provider is gone: a replacement, not a merge")
 	require.NotContains(t, send(t, s, http.MethodGet, usersPath(org)+"/"+id, nil).Data, "provider_details")
 
 	a = send(t, s, http.MethodPut, rolesPath(id), map[string]any{"access_roles": []string{"provider", "receptionist"}})
@@ -32,6 +32,12 @@ func TestRolesReplaceCompletely(t *testing.T) {
 	require.Zero(t, c.Updates)
 }
 
+// The roles page's two 400 details.
+const (
+	invalidRoles        = "access_roles must be a non-empty array of valid roles"
+	emptyAfterFiltering = "access_roles must contain at least one valid role after filtering"
+)
+
 func TestRolesRefusals(t *testing.T) {
 	t.Parallel()
 	s, id, _ := seeded(t)
@@ -40,24 +46,31 @@ func TestRolesRefusals(t *testing.T) {
 		body   any
 		detail string
 	}{
-		{"no roles", map[string]any{"access_roles": []string{}}, "At least one access role is required"},
-		{"roles left out", map[string]any{}, "At least one access role is required"},
-		{"owner", map[string]any{"access_roles": []string{"admin", "owner"}}, "Access role 'owner' cannot be assigned"},
-		{"support", map[string]any{"access_roles": []string{"support"}}, "Access role 'support' cannot be assigned"},
-		{"member", map[string]any{"access_roles": []string{"member"}}, "Access role 'member' cannot be assigned"},
-		{"rx_queue_manager, coming soon", map[string]any{"access_roles": []string{"rx_queue_manager"}}, "Access role 'rx_queue_manager' cannot be assigned"},
-		{"unknown", map[string]any{"access_roles": []string{"doctor"}}, "Invalid access role 'doctor'; must be one of admin, provider, receptionist, rx_reader"},
-		{"malformed", `{"access_roles":"admin"}`, "Invalid request format"},
+		{"no roles", map[string]any{"access_roles": []string{}}, invalidRoles},
+		{"roles left out", map[string]any{}, invalidRoles},
+		{"owner", map[string]any{"access_roles": []string{"admin", "owner"}}, invalidRoles},
+		{"support", map[string]any{"access_roles": []string{"support"}}, invalidRoles},
+		{"member", map[string]any{"access_roles": []string{"member"}}, invalidRoles},
+		{"unknown", map[string]any{"access_roles": []string{"doctor"}}, invalidRoles},
+		{"rx_queue_manager, coming soon: filtered", map[string]any{"access_roles": []string{"rx_queue_manager"}}, emptyAfterFiltering},
+		{"rx_reader without receptionist: filtered", map[string]any{"access_roles": []string{"rx_reader"}}, emptyAfterFiltering},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			a := send(t, s, http.MethodPut, rolesPath(id), tc.body)
 			require.Equal(t, http.StatusBadRequest, a.Status)
-			require.Equal(t, "https://parchment.health/errors/bad-request", a.Error.Type)
+			require.Equal(t, "https://parchment.health/errors/invalid-request", a.Error.Type)
+			require.Equal(t, "Invalid request", a.Error.Title)
 			require.Equal(t, tc.detail, a.Error.Detail)
 		})
 	}
+	t.Run("malformed", func(t *testing.T) {
+		t.Parallel()
+		a := send(t, s, http.MethodPut, rolesPath(id), `{"access_roles":"admin"}`)
+		require.Equal(t, http.StatusBadRequest, a.Status)
+		require.Equal(t, "Invalid request format", a.Error.Detail)
+	})
 	t.Cleanup(func() {
 		require.Equal(t, []string{"provider"}, s.Snapshot(org)[0].AccessRoles, "no refused call changed roles")
 		require.Zero(t, s.Counters().RoleUpdates)
@@ -118,4 +131,24 @@ func TestRolesOtherMethod(t *testing.T) {
 	t.Parallel()
 	s, id, _ := seeded(t)
 	require.Equal(t, http.StatusMethodNotAllowed, send(t, s, http.MethodPost, rolesPath(id), nil).Status)
+}
+
+func TestRolesFilterWhatTheServerDoesNotKeep(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{DropRoles: []string{"admin"}})
+	u, err := s.SeedUser(org, parchmenttest.User{Email: "a@example.com", AccessRoles: []string{"provider"}})
+	require.NoError(t, err)
+
+	a := send(t, s, http.MethodPut, rolesPath(u.UserID), map[string]any{"access_roles": []string{"admin", "provider", "rx_reader"}})
+	require.Equal(t, http.StatusOK, a.Status)
+	require.Equal(t, []any{"provider"}, a.Data["access_roles"], "the answer is what the user now holds")
+	require.Equal(t, []string{"provider"}, s.Snapshot(org)[0].AccessRoles)
+
+	a = send(t, s, http.MethodPut, rolesPath(u.UserID), map[string]any{"access_roles": []string{"admin"}})
+	require.Equal(t, http.StatusBadRequest, a.Status)
+	require.Equal(t, emptyAfterFiltering, a.Error.Detail)
+	require.Equal(t, []string{"provider"}, s.Snapshot(org)[0].AccessRoles, "a refusal changes nothing")
+
+	a = send(t, s, http.MethodPut, rolesPath(u.UserID), map[string]any{"access_roles": []string{"receptionist", "rx_reader"}})
+	require.Equal(t, []any{"receptionist", "rx_reader"}, a.Data["access_roles"], "rx_reader with receptionist is kept")
 }

@@ -14,7 +14,6 @@ var (
 	// the same after 61 or +61 instead of the 0; digits only.
 	auPhone      = regexp.MustCompile(`^(0|61|\+61)[23478][0-9]{8}$`)
 	emailAddress = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	alphanumeric = regexp.MustCompile(`^[A-Za-z0-9]*$`)
 	digitsOnly   = regexp.MustCompile(`^[0-9]*$`)
 )
 
@@ -26,6 +25,31 @@ func accessRoles() []string     { return []string{"admin", "provider", "receptio
 // rx_queue_manager is "coming soon"; owner, support and member never
 // (member is what disabling leaves).
 func heldOnlyRoles() []string { return []string{"owner", "support", "member", "rx_queue_manager"} }
+
+// AssignableRoles are the roles call's accepted values, openapi's enum:
+// the create page's four and rx_queue_manager, which is accepted but,
+// being "coming soon", filtered out. Config.DropRoles takes these.
+func AssignableRoles() []string { return append(accessRoles(), "rx_queue_manager") }
+
+// keptRoles is what the server keeps of accepted roles, duplicates
+// collapsed and order kept. It filters rx_queue_manager ("coming soon"),
+// rx_reader without receptionist (the roles page: it "needs to be
+// combined with receptionist", since 2026-03-04) and the roles it is
+// configured to drop. The roles page's 400 "access_roles must contain at
+// least one valid role after filtering" is the only published trace of
+// this filtering; which roles it removes is our reading.
+func keptRoles(sent, drop []string) []string {
+	kept := make([]string, 0, len(sent))
+	for _, r := range distinct(sent) {
+		switch {
+		case r == "rx_queue_manager", slices.Contains(drop, r):
+		case r == "rx_reader" && !slices.Contains(sent, "receptionist"):
+		default:
+			kept = append(kept, r)
+		}
+	}
+	return kept
+}
 
 // memberRole is all a disabled user keeps.
 const memberRole = "member"

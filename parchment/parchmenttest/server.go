@@ -111,7 +111,7 @@ func (s *Server) routes() {
 		ep           endpoint
 	}{
 		{"POST", PathPrefix + "/v1/token", endpoint{kind: kindToken, handle: s.issueToken}},
-		{"GET", PathPrefix + "/v1/organizations/{org}/validate", endpoint{kind: kindValidate, handle: s.validate}},
+		{"GET", PathPrefix + "/v1/organizations/{org}/validate", endpoint{kind: kindValidate, scope: scopeCreatePatient, handle: s.validate}},
 		{"POST", users, endpoint{kind: kindCreate, scope: scopeCreateUser, mutating: true, handle: s.createUser}},
 		{"GET", users, endpoint{kind: kindList, scope: scopeReadUsers, handle: s.listUsers}},
 		{"GET", users + "/{user}", endpoint{kind: kindGet, scope: scopeReadUser, handle: s.getUser}},

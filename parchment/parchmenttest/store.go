@@ -34,6 +34,11 @@ type User struct {
 	// AustralianAddress is answered in provider_details when set; no
 	// call the pages publish sets it, so only seeding does.
 	AustralianAddress *Address
+	// ProviderMissing marks a user holding the provider role without a
+	// provider record, as a create whose provider part failed leaves it:
+	// reads answer provider_details null until an update carrying
+	// provider_details makes the record.
+	ProviderMissing bool
 	// Disabled users cannot sign in; no answer shows it.
 	Disabled  bool
 	CreatedAt time.Time

@@ -36,7 +36,8 @@ const dependencyMessage = "When providing provider_details with prescriber_type,
 
 // check applies the newer update page's rules: prescriber numbers have
 // 1-10 characters (the first version said exactly 7), provider numbers
-// 1-10 letters or digits (it said exactly 9), tighter than create's 1-15.
+// 1-10 characters of any kind (it said exactly 9 letters or digits; since
+// 2026-03-04 "10 characters or less"), tighter than create's 1-15.
 func (b updateBody) check(u *User) []FieldError {
 	var c checks
 	c.optional("full_name", b.FullName, c.lengthOf(1, 255))
@@ -56,11 +57,7 @@ func (b updateBody) check(u *User) []FieldError {
 	c.optional("phone", p.Phone, c.phone)
 	c.optional("prescriber_type", p.PrescriberType, c.among(prescriberTypes()))
 	c.optional("prescriber_number", p.PrescriberNumber, c.lengthOf(1, 10))
-	c.optional("provider_number", p.ProviderNumber, func(field, v string) {
-		if len(v) < 1 || len(v) > 10 || !alphanumeric.MatchString(v) {
-			c.add(field, "Must be 1-10 letters or digits")
-		}
-	})
+	c.optional("provider_number", p.ProviderNumber, c.lengthOf(1, 10))
 	if p.PrescriberType != nil &&
 		(isEmpty(p.Qualifications) || (*p.PrescriberType != podiatrist && isEmpty(p.PrescriberNumber))) {
 		c.add("provider_details", dependencyMessage)
@@ -93,6 +90,9 @@ func (b updateBody) apply(u *User) {
 		set(&u.AHPRANumber, p.AHPRANumber)
 		set(&u.HospitalProviderNumber, p.HospitalProviderNumber)
 		set(&u.ERXEntityID, p.ERXEntityID)
+		// Sending provider details makes the record a partial create
+		// could not.
+		u.ProviderMissing = false
 	}
 	u.UpdatedAt = time.Now().UTC()
 }

@@ -73,7 +73,6 @@ func TestUpdateUserValidation(t *testing.T) {
 		{"empty full name", id, `{"full_name":""}`, []string{"full_name"}},
 		{"empty prescriber number", id, `{"provider_details":{"prescriber_number":""}}`, []string{"prescriber_number"}},
 		{"prescriber number of 11", id, `{"provider_details":{"prescriber_number":"12345678901"}}`, []string{"prescriber_number"}},
-		{"provider number not alphanumeric", id, `{"provider_details":{"provider_number":"2426-621B"}}`, []string{"provider_number"}},
 		{"empty provider number", id, `{"provider_details":{"provider_number":""}}`, []string{"provider_number"}},
 		{"provider number of 11", id, `{"provider_details":{"provider_number":"2426621BXYZ"}}`, []string{"provider_number"}},
 		{"provider number of 15, which create allows", id, `{"provider_details":{"provider_number":"123456789012345"}}`, []string{"provider_number"}},
@@ -105,6 +104,8 @@ func TestUpdateUserAccepts(t *testing.T) {
 		`{"provider_details":{"provider_number":"2426621B"}}`,
 		`{"provider_details":{"provider_number":"A"}}`,
 		`{"provider_details":{"provider_number":"123456789X"}}`,
+		// Any characters since 2026-03-04: the alphanumeric rule was dropped.
+		`{"provider_details":{"provider_number":"2426-621 B"}}`,
 		`{"provider_details":{"prescriber_type":"T","qualifications":"BPod"}}`,
 		`{"provider_details":{"prescriber_type":"M","qualifications":"MBBS","prescriber_number":"7654321"}}`,
 		`{"provider_details":null}`,

@@ -29,6 +29,10 @@ type sandboxFlags struct {
 	scopes     string
 	seed       string
 	logLevel   string
+	// scopesSet says --scopes was given: left out, the stand-in's own
+	// default applies, which --strict-scopes narrows.
+	scopesSet bool
+	docs      docsFlags
 }
 
 // sandboxCommand serves the in-memory Parchment stand-in so a sync can be
@@ -40,7 +44,10 @@ func (a *app) sandboxCommand() *cobra.Command {
 		Use:   "sandbox",
 		Short: "Serve an in-memory Parchment stand-in for rehearsals and demos",
 		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return a.runSandbox(cmd.Context(), f) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.scopesSet = cmd.Flags().Changed("scopes")
+			return a.runSandbox(cmd.Context(), f)
+		},
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address")
@@ -49,11 +56,12 @@ func (a *app) sandboxCommand() *cobra.Command {
 	fs.Float64Var(&f.failRate, "fail-rate", 0, "fraction of calls answered --fail-status before any change (0-1)")
 	fs.IntVar(&f.failStatus, "fail-status", http.StatusInternalServerError, "status of the failures --fail-rate injects: 500 or 503")
 	fs.Float64Var(&f.dropRate, "drop-rate", 0, "fraction of changes whose connection is dropped after the change is made (0-1)")
-	fs.StringVar(&f.listShape, "list-shape", parchmenttest.ListPaged, "users list answer: paged (users and pagination) or bare (every user's id and email)")
+	fs.StringVar(&f.listShape, "list-shape", parchmenttest.ListPaged, "users list answer: paged (users and pagination), bare (every user's id and email) or toplevel (a page of ids and emails, pagination beside data)")
 	fs.StringVar(&f.getShape, "get-shape", parchmenttest.GetDetails, "get user answer: details (details and provider_details) or older (title only)")
-	fs.StringVar(&f.scopes, "scopes", strings.Join(parchmenttest.KnownScopes(), ","), "comma-separated scopes every organisation allows its tokens")
+	fs.StringVar(&f.scopes, "scopes", strings.Join(parchmenttest.KnownScopes(), ","), "comma-separated scopes every organisation allows its tokens (with --strict-scopes the default leaves out delete:user)")
 	fs.StringVar(&f.seed, "seed", "", "CSV of users to hold from the start, as if made in the portal (header: organization_id, email, given_name, family_name, …)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "stderr log level: debug, info, warn or error")
+	f.docs.register(fs)
 	return cmd
 }
 
@@ -113,17 +121,20 @@ func (f *sandboxFlags) config() (parchmenttest.Config, error) {
 	if f.failStatus != http.StatusInternalServerError && f.failStatus != http.StatusServiceUnavailable {
 		return parchmenttest.Config{}, fmt.Errorf("--fail-status must be 500 or 503, not %d", f.failStatus)
 	}
-	if f.listShape != parchmenttest.ListPaged && f.listShape != parchmenttest.ListBare {
-		return parchmenttest.Config{}, fmt.Errorf("--list-shape must be %s or %s, not %q", parchmenttest.ListPaged, parchmenttest.ListBare, f.listShape)
+	if !slices.Contains(parchmenttest.ListShapes(), f.listShape) {
+		return parchmenttest.Config{}, fmt.Errorf("--list-shape must be %s, not %q", strings.Join(parchmenttest.ListShapes(), ", "), f.listShape)
 	}
 	if f.getShape != parchmenttest.GetDetails && f.getShape != parchmenttest.GetOlder {
 		return parchmenttest.Config{}, fmt.Errorf("--get-shape must be %s or %s, not %q", parchmenttest.GetDetails, parchmenttest.GetOlder, f.getShape)
 	}
-	scopes, err := parseScopes(f.scopes)
-	if err != nil {
-		return parchmenttest.Config{}, err
+	var scopes []string
+	if f.scopesSet {
+		var err error
+		if scopes, err = parseScopes(f.scopes); err != nil {
+			return parchmenttest.Config{}, err
+		}
 	}
-	return parchmenttest.Config{
+	cfg := parchmenttest.Config{
 		Rate:       f.rate,
 		Latency:    f.latency,
 		FailRate:   f.failRate,
@@ -132,7 +143,8 @@ func (f *sandboxFlags) config() (parchmenttest.Config, error) {
 		ListShape:  f.listShape,
 		GetShape:   f.getShape,
 		Scopes:     scopes,
-	}, nil
+	}
+	return cfg, f.docs.apply(&cfg)
 }
 
 // parseScopes reads --scopes: known scopes, comma-separated, at least one.

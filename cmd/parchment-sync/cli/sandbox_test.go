@@ -114,7 +114,12 @@ func TestSandboxFlagsAreChecked(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--list-shape", "pages"}, `--list-shape must be paged or bare, not "pages"`},
+		{[]string{"--list-shape", "pages"}, `--list-shape must be paged, bare, toplevel, not "pages"`},
+		{[]string{"--scope-refusal-status", "402"}, `--scope-refusal-status must be documented, 401, 403, not "402"`},
+		{[]string{"--partial-provider-rate", "-0.1"}, "--partial-provider-rate is a fraction from 0 to 1"},
+		{[]string{"--partial-provider-hpii-suffix", "95x=not-found"}, `--partial-provider-hpii-suffix "95x=not-found": want 1-16 digits`},
+		{[]string{"--partial-provider-hpii-suffix", "9560=missing"}, `then =not-found or =already-exists`},
+		{[]string{"--drop-roles", "admin,owner"}, `--drop-roles: "owner" is not a role the roles call accepts`},
 		{[]string{"--get-shape", "newest"}, `--get-shape must be details or older, not "newest"`},
 		{[]string{"--fail-status", "502"}, "--fail-status must be 500 or 503, not 502"},
 		{[]string{"--scopes", "read:user,delete:everything"}, `--scopes: unknown scope "delete:everything"`},
@@ -187,5 +192,5 @@ func TestSandboxDefaults(t *testing.T) {
 		"x-partner-id", parchmenttest.DefaultPartnerID, "x-partner-secret", parchmenttest.DefaultPartnerSecret,
 		"x-organization-id", "org_1", "x-user-id", "rehearsal")
 	require.Equal(t, http.StatusOK, status)
-	require.Len(t, body["data"].(map[string]any)["scope"], 5, "every scope by default")
+	require.Len(t, body["data"].(map[string]any)["scope"], len(parchmenttest.KnownScopes()), "every scope by default")
 }
