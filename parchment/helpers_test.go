@@ -33,6 +33,9 @@ func config(base string) parchment.Config {
 		Burst:              10,
 		MinBackoff:         time.Millisecond,
 		MaxBackoff:         5 * time.Millisecond,
+		// Validate, the cheapest call these tests make, needs
+		// create:patient, which the sync itself never asks for.
+		Scopes: []string{parchment.ScopeCreateUser, parchment.ScopeReadUser, parchment.ScopeReadUsers, parchment.ScopeUpdateUser, "create:patient"},
 	}
 }
 

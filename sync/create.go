@@ -29,25 +29,23 @@ func createRequest(r mapping.Record) parchment.CreateUserRequest {
 	}
 }
 
-// providerOnlyFields are the fields that exist only on the provider record;
-// when Parchment says the provider part of a create failed, they are not
-// synced and the next run sends them as an update.
+// providerOnlyFields are the fields that exist only on the provider record
+// (the phone too: the update call keeps only a provider's). When Parchment
+// says the provider part of a create did not happen, none is synced.
 func providerOnlyFields() []string {
 	return []string{
-		mapping.FieldDateOfBirth, mapping.FieldSex, mapping.FieldHPIINumber, mapping.FieldTitle,
+		mapping.FieldDateOfBirth, mapping.FieldSex, mapping.FieldHPIINumber, mapping.FieldTitle, mapping.FieldPhone,
 		mapping.FieldPrescriberType, mapping.FieldPrescriberNumber, mapping.FieldQualifications,
 		mapping.FieldProviderNumber, mapping.FieldAHPRANumber, mapping.FieldHospitalProviderNumber,
 	}
 }
 
-// syncedAfterCreate is what the ledger may record as synced once a create
-// answered with code.
-func syncedAfterCreate(sent map[string]string, code string) map[string]string {
+// withoutProviderFields is what the ledger may record as synced after a
+// create whose provider part did not happen.
+func withoutProviderFields(sent map[string]string) map[string]string {
 	out := maps.Clone(sent)
-	if code == parchment.CodeProviderCreationFailed {
-		for _, f := range providerOnlyFields() {
-			delete(out, f)
-		}
+	for _, f := range providerOnlyFields() {
+		delete(out, f)
 	}
 	return out
 }

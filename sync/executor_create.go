@@ -92,11 +92,19 @@ func (x *executor) created(ctx context.Context, row *mapping.Row, pending *Entry
 		x.adopt(ctx, row, adoption{userID: res.UserID, attempts: attempts, answer: withoutAttempts(answerOf(res)), action: ActionAdopt,
 			note: "Parchment already had a user with this email: adopted"}, c)
 		return
-	case res.Code == parchment.CodeProviderCreationFailed:
-		c.Note = "the provider part failed: provider fields are sent again next run"
+	case res.ProviderFailed():
+		// The user exists, the provider part did not happen: none of its
+		// fields is recorded as synced, and the update that follows sends
+		// them at once. Should it fail, the row fails, and the next run
+		// sends them again.
+		c.Note = fmt.Sprintf("Parchment created the user but not the provider part (%s: %s); the provider fields were sent by update",
+			res.Code, cmp.Or(res.Warning, "no warning given"))
+		x.cfg.Logger.Warn("Parchment created the user but not the provider part", "external_user_id", rec.ExternalUserID,
+			"line", row.Line, "code", res.Code, "warning", res.Warning, "request_id", res.RequestID)
+		x.mapTo(ctx, row, res.UserID, withoutProviderFields(rec.Fields()), attempts, c, ActionCreate, followUpRequired)
+		return
 	}
-	// A failed provider part is sent again by the next run, not now.
-	x.mapTo(ctx, row, res.UserID, syncedAfterCreate(rec.Fields(), res.Code), attempts, c, ActionCreate, false)
+	x.mapTo(ctx, row, res.UserID, rec.Fields(), attempts, c, ActionCreate, followUpNone)
 }
 
 // recoverExisting maps a person Parchment says already exists, found by
@@ -218,14 +226,28 @@ func (x *executor) adopt(ctx context.Context, row *mapping.Row, a adoption, c Ch
 		return
 	}
 	c.Note = a.note
-	x.mapTo(ctx, row, a.userID, liveFields(u, rec.Fields()), keep.Attempts, c, a.action, true)
+	x.mapTo(ctx, row, a.userID, liveFields(u, rec.Fields()), keep.Attempts, c, a.action, followUpSend)
 }
 
-// mapTo commits the mapping and counts the row as action. With followUp
-// it then sends whatever the roster holds beyond the values recorded, so a
-// person whose lost create carried older values, or an adopted user,
-// converges in the same run.
-func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, fields map[string]string, attempts []Attempt, c Change, action Action, followUp bool) {
+// followUp says what mapTo sends after recording a mapping.
+type followUp int
+
+const (
+	// followUpNone sends nothing: Parchment holds what was recorded.
+	followUpNone followUp = iota
+	// followUpSend sends whatever the roster holds beyond the values
+	// recorded, so a person whose lost create carried older values, or an
+	// adopted user, converges in the same run.
+	followUpSend
+	// followUpRequired is followUpSend for values Parchment must still be
+	// given (a create whose provider part did not happen): a follow-up
+	// that cannot be sent fails the row.
+	followUpRequired
+)
+
+// mapTo commits the mapping and counts the row as action, after the
+// follow-up steps, if any, were accepted.
+func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, fields map[string]string, attempts []Attempt, c Change, action Action, follow followUp) {
 	rec := row.Record
 	e := Entry{
 		ExternalUserID: rec.ExternalUserID, ParchmentUserID: userID, State: StateSynced,
@@ -243,9 +265,13 @@ func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, f
 	x.cfg.Logger.Info("mapped", "action", action, "external_user_id", rec.ExternalUserID, "line", row.Line,
 		"parchment_user_id", userID, "request_id", c.RequestID, "note", c.Note)
 
-	if followUp {
+	if follow != followUpNone {
 		steps, fields, manual, problems := planChanges(rec, &e)
 		c.Manual, c.Fields = manual, fields
+		if len(problems) > 0 && follow == followUpRequired {
+			x.t.add(actionFailed, c, problemFailures(problems, row.Line, rec.ExternalUserID)...)
+			return
+		}
 		if len(problems) > 0 {
 			c.Note += "; follow-up not sent: " + problems[0].Message
 		}
