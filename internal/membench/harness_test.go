@@ -133,12 +133,17 @@ func migrationsHash(tb testing.TB, dir string) string {
 // roster returns the path of the canonical roster rostertest.Staff(n)
 // would give, written once into the cache.
 func (h *harness) roster(n int) (string, error) {
-	path := filepath.Join(h.cache, fmt.Sprintf("roster-%d-%s.csv", n, seedVersion))
+	return h.cached(fmt.Sprintf("roster-%d-%s.csv", n, seedVersion), func(w io.Writer) error { return rostertest.WriteCSV(w, n) })
+}
+
+// cached returns the path of the roster name in the cache, written by
+// write the first time.
+func (h *harness) cached(name string, write func(io.Writer) error) (string, error) {
+	path := filepath.Join(h.cache, name)
 	if _, err := os.Stat(path); err == nil {
 		return path, nil
 	}
-	err := writeAtomic(path, func(w io.Writer) error { return rostertest.WriteCSV(w, n) })
-	if err != nil {
+	if err := writeAtomic(path, write); err != nil {
 		return "", fmt.Errorf("writing the roster: %w", err)
 	}
 	return path, nil

@@ -25,6 +25,9 @@ import (
 //   - csv-read-1M: the floor, csvfloor reading and checking every row and
 //     keeping none.
 //   - validate-1M: validate --output json.
+//   - validate-warned-1M: the same of a roster in which every row carries
+//     a warning (a phone without its leading 0), so the report lists a
+//     million warnings.
 //   - plan-1M: plan of the roster against a ledger in which every row is
 //     synced (the nightly case: everything unchanged).
 //   - plan-1M-empty: plan against an empty ledger (onboarding: every row
@@ -58,6 +61,16 @@ func BenchmarkMemory(b *testing.B) {
 		measure(b, h, memRows, func(dir string) (child, func() error) {
 			c := child{bin: h.bin, args: []string{"validate", "--csv", roster, "--output", "json"}, stdout: filepath.Join(dir, "out")}
 			return c, func() error { return expectValid(c.stdout, memRows) }
+		})
+	})
+	b.Run("validate-warned-"+big, func(b *testing.B) {
+		roster, err := h.warnedRoster(memRows)
+		if err != nil {
+			b.Fatal(err)
+		}
+		measure(b, h, memRows, func(dir string) (child, func() error) {
+			c := child{bin: h.bin, args: []string{"validate", "--csv", roster, "--output", "json"}, stdout: filepath.Join(dir, "out")}
+			return c, func() error { return expectWarned(c.stdout, memRows) }
 		})
 	})
 	b.Run("plan-"+big, func(b *testing.B) {

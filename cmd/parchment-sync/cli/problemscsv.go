@@ -15,33 +15,55 @@ type problemLine struct {
 	rowProblem
 }
 
-// problemLines lists errors, then warnings.
-func problemLines(v validation) []problemLine {
-	lines := make([]problemLine, 0, len(v.Errors)+len(v.Warnings))
-	for _, p := range v.Errors {
-		lines = append(lines, problemLine{"error", p})
+// eachProblem calls fn with every error, then every warning.
+func (v *validation) eachProblem(fn func(problemLine) error) error {
+	if err := v.errors.each(func(p rowProblem) error { return fn(problemLine{"error", p}) }); err != nil {
+		return err
 	}
-	for _, p := range v.Warnings {
-		lines = append(lines, problemLine{"warning", p})
+	return v.warnings.each(func(p rowProblem) error { return fn(problemLine{"warning", p}) })
+}
+
+// eachByLine calls fn with every problem in line order, a line's errors
+// before its warnings. Both lists are in line order already (rows are read
+// in order), so merging them is enough.
+func (v *validation) eachByLine(fn func(problemLine) error) error {
+	errs, err := v.errors.reader()
+	if err != nil {
+		return err
 	}
-	return lines
+	warns, err := v.warnings.reader()
+	if err != nil {
+		return err
+	}
+	e, eok, err := errs.next()
+	if err != nil {
+		return err
+	}
+	w, wok, err := warns.next()
+	for err == nil && (eok || wok) {
+		if eok && (!wok || e.Line <= w.Line) {
+			if err = fn(problemLine{"error", e}); err == nil {
+				e, eok, err = errs.next()
+			}
+		} else if err = fn(problemLine{"warning", w}); err == nil {
+			w, wok, err = warns.next()
+		}
+	}
+	return err
 }
 
 // encodeProblems writes errors then warnings. Every cell is defused
 // against formula injection: the roster's own values (an external id such
 // as "=HYPERLINK(...)") must not run when the practice opens the file.
-func encodeProblems(w io.Writer, v validation) error {
-	lines := problemLines(v)
-	for i := range lines {
-		lines[i].rowProblem = defuse(lines[i].rowProblem)
-	}
+func encodeProblems(w io.Writer, v *validation) error {
 	cw := csv.NewWriter(w)
 	enc := csvutil.NewEncoder(cw)
-	var err error
-	if len(lines) == 0 {
+	err := v.eachProblem(func(p problemLine) error {
+		p.rowProblem = defuse(p.rowProblem)
+		return enc.Encode(p)
+	})
+	if err == nil && v.errors.n+v.warnings.n == 0 {
 		err = enc.EncodeHeader(problemLine{})
-	} else {
-		err = enc.Encode(lines)
 	}
 	if err != nil {
 		return err

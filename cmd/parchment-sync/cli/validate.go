@@ -1,12 +1,13 @@
 package cli
 
 import (
-	"cmp"
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
-	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -20,14 +21,30 @@ type validateFlags struct {
 	errorsCSV string
 }
 
-// validation is validate's JSON report.
+// validation is what validate found: the counts, and the problems in
+// lists that keep flat memory however many rows carry one.
 type validation struct {
-	Rows     int          `json:"rows"`
-	Valid    int          `json:"valid"`
-	Invalid  int          `json:"invalid"`
-	Skipped  int          `json:"skipped"`
+	validationCounts
+	errors, warnings problemList
+}
+
+type validationCounts struct {
+	Rows    int `json:"rows"`
+	Valid   int `json:"valid"`
+	Invalid int `json:"invalid"`
+	Skipped int `json:"skipped"`
+}
+
+// validationJSON is validate's JSON report. Operators' scripts parse it:
+// its keys and their order are a contract. The lists are streamed in where
+// the empty ones encode.
+type validationJSON struct {
+	validationCounts
 	Errors   []rowProblem `json:"errors"`
 	Warnings []rowProblem `json:"warnings"`
+	// Error says why the roster could not be validated (exit 2); the
+	// counts are then 0 and the lists empty.
+	Error string `json:"error,omitempty"`
 }
 
 type rowProblem struct {
@@ -46,27 +63,19 @@ func (a *app) validateCommand() *cobra.Command {
 		Short: "Check a roster against Parchment's rules; no network, no ledger",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := f.source.check(); err != nil {
-				return withCode(ExitUsage, err)
-			}
 			if f.output != "text" && f.output != "json" {
 				return usageErr("--output must be text or json, not %q", f.output)
 			}
-			logger, _ := a.logger("warn")
-			rows, err := f.source.open(cmd.Context(), logger)
+			v, err := a.validate(cmd.Context(), f)
+			defer v.close()
 			if err != nil {
+				if f.output == "json" {
+					// Scripts read stdout whatever the exit code.
+					_ = writeValidationJSON(a.stdout, &validation{}, err.Error())
+				}
 				return err
 			}
-			v, err := summarise(cmd.Context(), rows)
-			if err != nil {
-				return withCode(ExitUsage, err)
-			}
-			if f.errorsCSV != "" {
-				if err := writeProblemsCSV(f.errorsCSV, v); err != nil {
-					return usageErr("--errors-csv: %v", err)
-				}
-			}
-			if err := a.writeValidation(f.output, v); err != nil {
+			if err := a.writeValidation(f.output, &v); err != nil {
 				return err
 			}
 			if v.Invalid > 0 {
@@ -82,10 +91,33 @@ func (a *app) validateCommand() *cobra.Command {
 	return cmd
 }
 
+// validate reads the roster and writes --errors-csv. The validation it
+// returns, even with an error, must be closed.
+func (a *app) validate(ctx context.Context, f *validateFlags) (validation, error) {
+	if err := f.source.check(); err != nil {
+		return validation{}, withCode(ExitUsage, err)
+	}
+	logger, _ := a.logger("warn")
+	rows, err := f.source.open(ctx, logger)
+	if err != nil {
+		return validation{}, err
+	}
+	v, err := summarise(ctx, rows)
+	if err != nil {
+		return v, withCode(ExitUsage, err)
+	}
+	if f.errorsCSV != "" {
+		if err := writeProblemsCSV(f.errorsCSV, &v); err != nil {
+			return v, usageErr("--errors-csv: %v", err)
+		}
+	}
+	return v, nil
+}
+
 // summarise reads rows twice, in flat memory: once to find the values
 // that repeat, then to gather every row's problems in line order.
 func summarise(ctx context.Context, rows psync.Rows) (validation, error) {
-	v := validation{Errors: []rowProblem{}, Warnings: []rowProblem{}}
+	var v validation
 	dups := mapping.NewDuplicates()
 	if err := rows.Each(ctx, func(r *mapping.Row) error { dups.Add(r); return nil }); err != nil {
 		return v, err
@@ -94,17 +126,16 @@ func summarise(ctx context.Context, rows psync.Rows) (validation, error) {
 	err := rows.Each(ctx, func(r *mapping.Row) error {
 		dups.Mark(r, v.Rows)
 		v.Rows++
-		v.add(r)
-		return nil
+		return v.add(r)
 	})
 	return v, err
 }
 
-func (v *validation) add(r *mapping.Row) {
+func (v *validation) add(r *mapping.Row) error {
 	switch {
 	case r.Skipped:
 		v.Skipped++
-		return
+		return nil
 	case r.Valid():
 		v.Valid++
 	default:
@@ -112,32 +143,74 @@ func (v *validation) add(r *mapping.Row) {
 	}
 	for _, p := range r.Problems {
 		rp := rowProblem{Line: p.Line, ExternalUserID: p.ExternalUserID, Field: p.Field, Message: p.Message}
+		list := &v.warnings
 		if p.Severity == mapping.SeverityError {
-			v.Errors = append(v.Errors, rp)
-		} else {
-			v.Warnings = append(v.Warnings, rp)
+			list = &v.errors
+		}
+		if err := list.add(rp); err != nil {
+			return err
 		}
 	}
+	return nil
 }
 
-func (a *app) writeValidation(format string, v validation) error {
+func (v *validation) close() {
+	v.errors.close()
+	v.warnings.close()
+}
+
+func (a *app) writeValidation(format string, v *validation) error {
 	if format == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		return writeValidationJSON(a.stdout, v, "")
 	}
+	bw := bufio.NewWriterSize(a.stdout, 64<<10)
 	// One list in line order, as the practice will walk the spreadsheet.
-	lines := problemLines(v)
-	slices.SortStableFunc(lines, func(a, b problemLine) int { return cmp.Compare(a.Line, b.Line) })
-	for _, p := range lines {
-		fmt.Fprintf(a.stdout, "line %d %s [%s] %s: %s\n", p.Line, p.ExternalUserID, p.Field, p.Severity, p.Message)
+	err := v.eachByLine(func(p problemLine) error {
+		_, err := fmt.Fprintf(bw, "line %d %s [%s] %s: %s\n", p.Line, p.ExternalUserID, p.Field, p.Severity, p.Message)
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	_, err := fmt.Fprintf(a.stdout, "%d rows: %d valid, %d invalid, %d skipped; %d errors, %d warnings\n",
-		v.Rows, v.Valid, v.Invalid, v.Skipped, len(v.Errors), len(v.Warnings))
-	return err
+	fmt.Fprintf(bw, "%d rows: %d valid, %d invalid, %d skipped; %d errors, %d warnings\n",
+		v.Rows, v.Valid, v.Invalid, v.Skipped, v.errors.n, v.warnings.n)
+	return bw.Flush()
 }
 
-func writeProblemsCSV(path string, v validation) error {
+// writeValidationJSON writes what json.Encoder with two-space indent would
+// write of validationJSON, with the problems streamed from their lists:
+// a million warnings cost the memory of a few thousand.
+func writeValidationJSON(w io.Writer, v *validation, failure string) error {
+	head, err := json.MarshalIndent(validationJSON{
+		validationCounts: v.validationCounts, Errors: []rowProblem{}, Warnings: []rowProblem{}, Error: failure,
+	}, "", "  ")
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	rest := head
+	for _, l := range []struct {
+		key  string
+		list *problemList
+	}{{"errors", &v.errors}, {"warnings", &v.warnings}} {
+		empty := []byte(`"` + l.key + `": []`)
+		before, after, ok := bytes.Cut(rest, empty)
+		if !ok {
+			return fmt.Errorf("validate: no %s in the encoded report", l.key)
+		}
+		_, _ = bw.Write(before)
+		_, _ = bw.Write(empty[:len(empty)-len("[]")])
+		if err := streamArray(bw, "  ", l.list.each); err != nil {
+			return err
+		}
+		rest = after
+	}
+	_, _ = bw.Write(rest)
+	_ = bw.WriteByte('\n')
+	return bw.Flush()
+}
+
+func writeProblemsCSV(path string, v *validation) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
