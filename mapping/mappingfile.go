@@ -37,7 +37,8 @@ func LoadMapping(path string) (*Mapping, error) {
 //	           value: V,             a constant instead of a column
 //	           prefix: P,            prepended to a non-empty value
 //	           format: DD/MM/YYYY,   date_of_birth and end_date only: D, DD,
-//	                                 M, MM, YYYY
+//	                                 M, MM, MMM, MMMM, YYYY, hh, mm, ss, T,
+//	                                 ±hh:mm (see dateLayout)
 //	           values: { Src: V },   source value → Parchment value, matched
 //	                                 ignoring case and surrounding space; a
 //	                                 list of roles for access_roles
