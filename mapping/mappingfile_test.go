@@ -66,8 +66,8 @@ func TestParseMappingErrors(t *testing.T) {
 		{"unknown field key", base + "phone: { colum: Mobile }\n", `unknown key "colum" under phone`, 5},
 		{"missing required", "external_user_id: ID\ngiven_name: G\nfamily_name: F\n", "email", 1},
 		{"empty column", base + "phone:\n", "needs a column name", 5},
-		{"column and value", base + "title: { column: T, value: Dr }\n", "either a column or a value", 5},
-		{"neither column nor value", base + "title: { prefix: X }\n", "either a column or a value", 5},
+		{"column and value", base + "title: { column: T, value: Dr }\n", "title takes one of column, join and value, not both column and value", 5},
+		{"neither column nor value", base + "title: { prefix: X }\n", "title needs a column, a join or a value", 5},
 		{"bad sex value", base + "sex: { column: S, values: { Male: Man } }\n", "not something Parchment accepts", 5},
 		{"bad role", base + "access_roles: { column: R, values: { GP: [doctor] } }\n", "not something Parchment accepts", 5},
 		{"bad prescriber type", base + "prescriber_type: { column: R, default: Q }\n", "not something Parchment accepts", 5},
@@ -101,14 +101,22 @@ func TestParseMappingErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := ParseMapping([]byte(c.yaml), "map.yaml")
-			var se *SourceError
-			require.ErrorAs(t, err, &se)
-			require.Equal(t, "map.yaml", se.File)
-			require.Contains(t, se.Message, c.want)
-			require.Equal(t, c.line, se.Line, se.Error())
+			requireMappingError(t, c.yaml, c.want, c.line)
 		})
 	}
+}
+
+// requireMappingError checks that the mapping is refused with a message
+// containing want, naming the file and the line.
+func requireMappingError(t *testing.T, yaml, want string, line int) *SourceError {
+	t.Helper()
+	_, err := ParseMapping([]byte(yaml), "map.yaml")
+	var se *SourceError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, "map.yaml", se.File)
+	require.Contains(t, se.Message, want)
+	require.Equal(t, line, se.Line, se.Error())
+	return se
 }
 
 // The unknown-key message lists every key a mapping file may name.
