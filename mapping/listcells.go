@@ -55,7 +55,7 @@ func (f *fieldPlan) items(v string) (string, *Problem) {
 		return *r.def, nil
 	case len(out) > 1 && f.field != FieldAccessRoles:
 		return "", f.problem(fmt.Sprintf("%s lists items that give %s different values%s; it holds one: list only one of them under values",
-			f.where, f.field, echoValue(f.field, strings.Join(out, ", "))))
+			f.where(), f.field, echoValue(f.field, strings.Join(out, ", "))))
 	}
 	return strings.Join(out, ","), nil
 }

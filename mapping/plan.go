@@ -22,10 +22,13 @@ type plan struct {
 
 type fieldPlan struct {
 	field string
-	col   int    // source column index; -1 when the field has none
-	cols  []int  // for rule.columns: each one's index, -1 where the source lacks it
-	where string // the column(s) as the source spells them, for messages
-	rule  fieldRule
+	col   int // source column index; -1 when the field has none
+	// column is the column as the source spells it; names are those of a
+	// list the source has.
+	column string
+	cols   []int // for rule.columns: each one's index, -1 where the source lacks it
+	names  []string
+	rule   fieldRule
 }
 
 type skipPlan struct {
@@ -51,7 +54,7 @@ func newPlan(columns []string, m *Mapping) (*plan, error) {
 		switch {
 		case rule.column != "":
 			if fp.col, err = h.find(rule.column); fp.col >= 0 {
-				fp.where = fmt.Sprintf("column %q", columns[fp.col])
+				fp.column = columns[fp.col]
 			} else if err == nil && !optional {
 				missing = append(missing, rule.column)
 			}
@@ -60,7 +63,11 @@ func newPlan(columns []string, m *Mapping) (*plan, error) {
 			if fp.cols, present, err = h.findAll(rule.columns); err == nil && !present {
 				missingLists = append(missingLists, missingList{field: f, columns: rule.columns})
 			}
-			fp.where = fp.columnsWhere(columns)
+			for _, col := range fp.cols {
+				if col >= 0 {
+					fp.names = append(fp.names, columns[col])
+				}
+			}
 		}
 		if err != nil {
 			return nil, err
@@ -83,19 +90,15 @@ func newPlan(columns []string, m *Mapping) (*plan, error) {
 	return p, nil
 }
 
-// columnsWhere names the present columns of a list, as the source spells
-// them.
-func (f *fieldPlan) columnsWhere(columns []string) string {
-	var names []string
-	for _, col := range f.cols {
-		if col >= 0 {
-			names = append(names, columns[col])
-		}
+// where names the field's column(s), for messages.
+func (f *fieldPlan) where() string {
+	if len(f.names) > 1 {
+		return "columns " + quoteList(f.names)
 	}
-	if len(names) == 1 {
-		return fmt.Sprintf("column %q", names[0])
+	if len(f.names) == 1 {
+		return fmt.Sprintf("column %q", f.names[0])
 	}
-	return "columns " + quoteList(names)
+	return fmt.Sprintf("column %q", f.column)
 }
 
 // explicit reports whether the mapping names fields; one that gives only
@@ -227,14 +230,14 @@ func (f *fieldPlan) value(cells []string) (string, *Problem) {
 	case v != "" && r.values != nil:
 		mapped, ok := f.lookup(v)
 		if !ok {
-			return "", f.problem(fmt.Sprintf("%s has a value%s that the mapping for %s does not list; add it under values, or give a default", f.where, echoValue(f.field, v), f.field))
+			return "", f.problem(fmt.Sprintf("%s has a value%s that the mapping for %s does not list; add it under values, or give a default", f.where(), echoValue(f.field, v), f.field))
 		}
 		v = mapped
 	}
 	if v != "" && r.layout != nil {
 		date, ok := r.layout.parse(v)
 		if !ok {
-			return "", f.problem(fmt.Sprintf("%s in %s does not match the format %s set in the mapping", f.field, f.where, r.layout.text))
+			return "", f.problem(fmt.Sprintf("%s in %s does not match the format %s set in the mapping", f.field, f.where(), r.layout.text))
 		}
 		v = date
 	}
