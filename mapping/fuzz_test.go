@@ -39,9 +39,20 @@ date_of_birth: { column: DOB, format: DD/MM/YYYY }
 end_date: { column: Termination Date, format: YYYY-MM-DD, default: "" }
 `
 
+// listsExample reads fuzzRoster with lists of columns, a join and a
+// split cell.
+const listsExample = `external_user_id: { join: [Payroll ID, Gender], with: "-" }
+given_name: { column: [Nickname, First Name] }
+family_name: Last Name
+email: Email
+access_roles: { column: Role, separator: ";", values: { GP: provider } }
+end_date: { column: Termination Date, format: "YYYY-MM-DDThh:mm:ss±hh:mm" }
+`
+
 func FuzzParseMapping(f *testing.F) {
 	f.Add([]byte(briefExample))
 	f.Add([]byte(endDateExample))
+	f.Add([]byte(listsExample))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := ParseMapping(data, "fuzz.yaml")
 		if err != nil {

@@ -27,9 +27,18 @@ const (
 
 // fieldRule is how one field's value is made from a row.
 type fieldRule struct {
-	column string // source column; empty when constant is set
-	prefix string
-	layout *dateLayout
+	column string // the source column; empty when columns or constant is set
+	// columns are several source columns: the first non-empty of them
+	// (column: [A, B]) or, when join is set, the non-empty ones joined with
+	// with.
+	columns []string
+	join    bool
+	with    string
+	// separator splits a cell into items, each mapped through values;
+	// items values does not list are left out.
+	separator string
+	prefix    string
+	layout    *dateLayout
 	// values maps a folded source value to the Parchment value (roles joined
 	// with ","); nil when the cell is taken as it is.
 	values   map[string]string

@@ -33,11 +33,18 @@ func LoadMapping(path string) (*Mapping, error) {
 // ParseMapping reads a mapping from YAML; name labels it in errors. Keys:
 //
 //	<field>: Column Name             the cell as it is
-//	<field>: { column: C,            where the value comes from, or
+//	<field>: { column: C,            where the value comes from; a list
+//	                                 [A, B] takes the first non-empty, or
+//	           join: [A, B],         the non-empty cells joined
+//	           with: " ",            between them (a space by default), or
 //	           value: V,             a constant instead of a column
+//	           separator: "|",       splits a cell into items, each mapped
+//	                                 through values; unlisted ones are
+//	                                 ignored
 //	           prefix: P,            prepended to a non-empty value
 //	           format: DD/MM/YYYY,   date_of_birth and end_date only: D, DD,
-//	                                 M, MM, YYYY
+//	                                 M, MM, MMM, MMMM, YYYY, hh, mm, ss, T,
+//	                                 ±hh:mm (see dateLayout)
 //	           values: { Src: V },   source value → Parchment value, matched
 //	                                 ignoring case and surrounding space; a
 //	                                 list of roles for access_roles
@@ -136,8 +143,8 @@ func eachPair(p *mappingParser, n *yaml.Node, within string, f func(key string, 
 	return nil
 }
 
-// field reads "field: Column" or "field: {column, prefix, format, values,
-// default, value}".
+// field reads "field: Column" or "field: {column, join, with, separator,
+// prefix, format, values, default, value}".
 func (p *mappingParser) field(field string, n *yaml.Node) (fieldRule, error) {
 	var r fieldRule
 	if n.Kind == yaml.ScalarNode {
@@ -150,11 +157,20 @@ func (p *mappingParser) field(field string, n *yaml.Node) (fieldRule, error) {
 	if n.Kind != yaml.MappingNode {
 		return r, p.errorf(n, field, "%s must be a column name or {column: …}", field)
 	}
+	given := map[string]*yaml.Node{} // each key's node, for combinations refused below
 	err := eachPair(p, n, field, func(key string, k, v *yaml.Node) error {
+		given[key] = k
 		var err error
 		switch key {
 		case "column":
-			r.column, err = p.scalar(field, key, v)
+			r.column, r.columns, err = p.columns(field, v)
+		case "join":
+			r.columns, err = p.joined(field, v)
+			r.join = true
+		case "with":
+			r.with, err = p.rawText(field, key, v)
+		case "separator":
+			r.separator, err = p.separator(field, v)
 		case "prefix":
 			r.prefix, err = p.scalar(field, key, v)
 		case "format":
@@ -166,17 +182,21 @@ func (p *mappingParser) field(field string, n *yaml.Node) (fieldRule, error) {
 		case "value":
 			r.constant, err = p.parchmentValue(field, key, v)
 		default:
-			err = p.errorf(k, field, "unknown key %q under %s; expected column, prefix, format, values, default or value", key, field)
+			err = p.errorf(k, field, "unknown key %q under %s; expected column, join, with, separator, prefix, format, values, default or value", key, field)
 		}
 		return err
 	})
 	if err != nil {
 		return r, err
 	}
-	if (r.column == "") == (r.constant == nil) {
-		return r, p.errorf(n, field, "%s needs either a column or a value", field)
+	switch {
+	case given["with"] != nil && !r.join:
+		// Said before a missing source: the likelier slip is join misspelt.
+		return r, p.errorf(given["with"], field, "with of %s applies only to join", field)
+	case given["with"] == nil && r.join:
+		r.with = withDefault
 	}
-	return r, nil
+	return r, p.combination(field, n, r, given)
 }
 
 func (p *mappingParser) scalar(field, key string, n *yaml.Node) (string, error) {

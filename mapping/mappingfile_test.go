@@ -66,19 +66,22 @@ func TestParseMappingErrors(t *testing.T) {
 		{"unknown field key", base + "phone: { colum: Mobile }\n", `unknown key "colum" under phone`, 5},
 		{"missing required", "external_user_id: ID\ngiven_name: G\nfamily_name: F\n", "email", 1},
 		{"empty column", base + "phone:\n", "needs a column name", 5},
-		{"column and value", base + "title: { column: T, value: Dr }\n", "either a column or a value", 5},
-		{"neither column nor value", base + "title: { prefix: X }\n", "either a column or a value", 5},
+		{"column and value", base + "title: { column: T, value: Dr }\n", "title takes one of column, join and value, not both column and value", 5},
+		{"neither column nor value", base + "title: { prefix: X }\n", "title needs a column, a join or a value", 5},
 		{"bad sex value", base + "sex: { column: S, values: { Male: Man } }\n", "not something Parchment accepts", 5},
 		{"bad role", base + "access_roles: { column: R, values: { GP: [doctor] } }\n", "not something Parchment accepts", 5},
 		{"bad prescriber type", base + "prescriber_type: { column: R, default: Q }\n", "not something Parchment accepts", 5},
 		{"list for plain field", base + "sex: { column: S, values: { Male: [M] } }\n", "plain text", 5},
 		{"duplicate value key", base + "sex: { column: S, values: { Male: M, \" male \": M } }\n", "twice", 5},
 		{"format elsewhere", base + "phone: { column: P, format: DD/MM/YYYY }\n", "format applies only to date_of_birth and end_date", 5},
-		{"bad end date format", base + "end_date: { column: D, format: DD/MM/YY }\n", "not one of", 5},
+		{"two-digit end date year", base + "end_date: { column: D, format: DD/MM/YY }\n", "two-digit year (YY), which is refused: a date of birth written 11/03/25 could be 1925 or 2025", 5},
 		{"end date without column", base + "end_date:\n", "end_date needs a column name", 5},
 		{"end date misspelt", base + "enddate: Left\n", `unknown key "enddate"`, 5},
 		{"end date twice", base + "end_date: Left\nend_date: Gone\n", `"end_date" is given twice`, 6},
-		{"bad format", base + "date_of_birth: { column: D, format: DD/MM/YY }\n", "not one of", 5},
+		{"two-digit year", base + "date_of_birth: { column: D, format: DD/MM/YY }\n", "two-digit year (YY), which is refused", 5},
+		{"two-digit year, block style", base + "date_of_birth:\n  column: D\n  format: YY-MM-DD\n", "two-digit year", 7},
+		{"bad format", base + "date_of_birth: { column: D, format: DD/MMM/YYYY hh:mm:ss.sss }\n", `"sss" is not one of`, 5},
+		{"Z in a format", base + "date_of_birth: { column: D, format: YYYY-MM-DDThh:mm:ssZ }\n", "which also accepts Z", 5},
 		{"format without day", base + "date_of_birth: { column: D, format: MM/YYYY }\n", "no day", 5},
 		{"format twice", base + "date_of_birth: { column: D, format: DD/MM/DD/YYYY }\n", "twice", 5},
 		{"ambiguous format", base + "date_of_birth: { column: D, format: DMYYYY }\n", "separator", 5},
@@ -98,14 +101,22 @@ func TestParseMappingErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := ParseMapping([]byte(c.yaml), "map.yaml")
-			var se *SourceError
-			require.ErrorAs(t, err, &se)
-			require.Equal(t, "map.yaml", se.File)
-			require.Contains(t, se.Message, c.want)
-			require.Equal(t, c.line, se.Line, se.Error())
+			requireMappingError(t, c.yaml, c.want, c.line)
 		})
 	}
+}
+
+// requireMappingError checks that the mapping is refused with a message
+// containing want, naming the file and the line.
+func requireMappingError(t *testing.T, yaml, want string, line int) *SourceError {
+	t.Helper()
+	_, err := ParseMapping([]byte(yaml), "map.yaml")
+	var se *SourceError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, "map.yaml", se.File)
+	require.Contains(t, se.Message, want)
+	require.Equal(t, line, se.Line, se.Error())
+	return se
 }
 
 // The unknown-key message lists every key a mapping file may name.

@@ -21,9 +21,13 @@ type plan struct {
 }
 
 type fieldPlan struct {
-	field  string
-	col    int    // source column index; -1 when the field has none
-	column string // the column as the source spells it
+	field string
+	col   int // source column index; -1 when the field has none
+	// column is the column as the source spells it; names are those of a
+	// list the source has.
+	column string
+	cols   []int // for rule.columns: each one's index, -1 where the source lacks it
+	names  []string
 	rule   fieldRule
 }
 
@@ -33,56 +37,68 @@ type skipPlan struct {
 }
 
 // newPlan finds every column the mapping names. Missing or ambiguous
-// columns are a *SourceError (without File) before any row is read.
+// columns are a *SourceError (without File) before any row is read. A list
+// of columns is missing only when the source has none of them.
 func newPlan(columns []string, m *Mapping) (*plan, error) {
-	idx := map[string][]int{}
-	for i, c := range columns {
-		idx[fold(c)] = append(idx[fold(c)], i)
-	}
+	h := newHeader(columns)
 	p := &plan{width: len(columns)}
 	var missing []string
-	find := func(name string, optional bool) (int, error) {
-		switch at := idx[fold(name)]; len(at) {
-		case 0:
-			if !optional {
-				missing = append(missing, name)
-			}
-			return -1, nil
-		case 1:
-			return at[0], nil
-		default:
-			return -1, &SourceError{Line: 1, Field: name, Message: fmt.Sprintf("column %q appears %d times in the header; rename or remove the extra ones", name, len(at))}
-		}
-	}
+	var missingLists []missingList
 	for _, f := range RosterFieldNames() {
 		rule, optional := fieldRule{column: f}, !slices.Contains(requiredColumns(), f)
 		if m.explicit() {
 			rule, optional = m.fields[f], false
 		}
 		fp := fieldPlan{field: f, col: -1, rule: rule}
-		if rule.column != "" {
-			col, err := find(rule.column, optional)
-			if err != nil {
-				return nil, err
+		var err error
+		switch {
+		case rule.column != "":
+			if fp.col, err = h.find(rule.column); fp.col >= 0 {
+				fp.column = columns[fp.col]
+			} else if err == nil && !optional {
+				missing = append(missing, rule.column)
 			}
-			fp.col = col
-			if col >= 0 {
-				fp.column = columns[col]
+		case rule.columns != nil:
+			var present bool
+			if fp.cols, present, err = h.findAll(rule.columns); err == nil && !present {
+				missingLists = append(missingLists, missingList{field: f, columns: rule.columns})
 			}
+			for _, col := range fp.cols {
+				if col >= 0 {
+					fp.names = append(fp.names, columns[col])
+				}
+			}
+		}
+		if err != nil {
+			return nil, err
 		}
 		p.fields = append(p.fields, fp)
 	}
 	for _, s := range m.skipRules() {
-		col, err := find(s.column, false)
+		col, err := h.find(s.column)
 		if err != nil {
 			return nil, err
 		}
+		if col < 0 {
+			missing = append(missing, s.column)
+		}
 		p.skips = append(p.skips, skipPlan{col: col, rule: s})
 	}
-	if len(missing) > 0 {
-		return nil, missingColumns(slices.Compact(missing), columns, m)
+	if len(missing) > 0 || len(missingLists) > 0 {
+		return nil, missingColumns(slices.Compact(missing), missingLists, columns, m)
 	}
 	return p, nil
+}
+
+// where names the field's column(s), for messages.
+func (f *fieldPlan) where() string {
+	if len(f.names) > 1 {
+		return "columns " + quoteList(f.names)
+	}
+	if len(f.names) == 1 {
+		return fmt.Sprintf("column %q", f.names[0])
+	}
+	return fmt.Sprintf("column %q", f.column)
 }
 
 // explicit reports whether the mapping names fields; one that gives only
@@ -96,8 +112,23 @@ func (m *Mapping) skipRules() []skipRule {
 	return m.skips
 }
 
-func missingColumns(missing, columns []string, m *Mapping) error {
-	msg := fmt.Sprintf("the header lacks the column(s) %s", quoteList(missing))
+// missingList is a field's list of columns of which the header has none.
+type missingList struct {
+	field   string
+	columns []string
+}
+
+// missingColumns explains what the header lacks: single columns, and lists
+// of which it has none.
+func missingColumns(missing []string, lists []missingList, columns []string, m *Mapping) error {
+	var lacks []string
+	if len(missing) > 0 {
+		lacks = append(lacks, "the column(s) "+quoteList(missing))
+	}
+	for _, l := range lists {
+		lacks = append(lacks, fmt.Sprintf("every column listed for %s (%s)", l.field, quoteList(l.columns)))
+	}
+	msg := "the header lacks " + strings.Join(lacks, " and ")
 	if !m.explicit() {
 		msg += "; a roster without a mapping file needs the canonical headers (external_user_id, given_name, family_name, email, …)"
 	} else {
@@ -178,25 +209,35 @@ func cellAt(cells []string, col int) string {
 
 // value computes the field's canonical text from a cleaned row.
 func (f *fieldPlan) value(cells []string) (string, *Problem) {
-	r := f.rule
+	r := &f.rule
 	if r.constant != nil {
 		return *r.constant, nil
 	}
-	v := cellAt(cells, f.col)
+	var v string
+	if f.cols == nil {
+		v = cellAt(cells, f.col)
+	} else {
+		v = f.combine(cells)
+	}
 	switch {
 	case v == "" && r.def != nil:
 		v = *r.def
+	case v != "" && r.separator != "":
+		var prob *Problem
+		if v, prob = f.items(v); prob != nil {
+			return "", prob
+		}
 	case v != "" && r.values != nil:
 		mapped, ok := f.lookup(v)
 		if !ok {
-			return "", f.problem(fmt.Sprintf("column %q has a value%s that the mapping for %s does not list; add it under values, or give a default", f.column, echoValue(f.field, v), f.field))
+			return "", f.problem(fmt.Sprintf("%s has a value%s that the mapping for %s does not list; add it under values, or give a default", f.where(), echoValue(f.field, v), f.field))
 		}
 		v = mapped
 	}
 	if v != "" && r.layout != nil {
 		date, ok := r.layout.parse(v)
 		if !ok {
-			return "", f.problem(fmt.Sprintf("%s in column %q does not match the format %s set in the mapping", f.field, f.column, r.layout.text))
+			return "", f.problem(fmt.Sprintf("%s in %s does not match the format %s set in the mapping", f.field, f.where(), r.layout.text))
 		}
 		v = date
 	}
@@ -209,7 +250,7 @@ func (f *fieldPlan) value(cells []string) (string, *Problem) {
 // lookup maps a non-empty cell through the rule's values, falling back to
 // the default. A cell listing several roles ("GP; Practice Manager") maps
 // role by role when the whole cell is not listed.
-func (f fieldPlan) lookup(v string) (string, bool) {
+func (f *fieldPlan) lookup(v string) (string, bool) {
 	if mapped, ok := f.rule.values[fold(v)]; ok {
 		return mapped, true
 	}
@@ -230,7 +271,7 @@ func (f fieldPlan) lookup(v string) (string, bool) {
 	return "", false
 }
 
-func (f fieldPlan) problem(msg string) *Problem {
+func (f *fieldPlan) problem(msg string) *Problem {
 	return &Problem{Field: f.field, Message: msg, Severity: SeverityError}
 }
 
