@@ -97,7 +97,7 @@ func TestSampleDeputy(t *testing.T) {
 	require.False(t, rows["DEPUTY#1011"].Valid(), "the sample's deliberately wrong HPI-I")
 	require.Equal(t, "0412345678", rows["DEPUTY#1001"].Record.Phone, "leading 0 restored")
 	require.Equal(t, "0182634", rows["DEPUTY#1006"].Record.PrescriberNumber, "leading 0 restored")
-	require.Equal(t, []string{"provider", "rx_reader"}, rows["DEPUTY#1004"].Record.AccessRoles)
+	require.Equal(t, []string{"provider", "receptionist", "rx_reader"}, rows["DEPUTY#1004"].Record.AccessRoles)
 	require.Equal(t, "U", rows["DEPUTY#1004"].Record.PrescriberType)
 	for id, r := range rows {
 		require.False(t, r.Skipped, id)

@@ -100,6 +100,11 @@ func validate(rec Record, today time.Time) []Problem {
 			c.err(FieldAccessRoles, "access_roles has %q, which is not a Parchment role (use admin, provider, receptionist or rx_reader)", r)
 		}
 	}
+	if slices.Contains(rec.AccessRoles, "rx_reader") && !slices.Contains(rec.AccessRoles, "receptionist") {
+		// The roles page: rx_reader "needs to be combined with receptionist";
+		// alone, Parchment filters it out.
+		c.err(FieldAccessRoles, "access_roles has rx_reader without receptionist: Parchment only keeps rx_reader together with receptionist; add receptionist to the row or remove rx_reader")
+	}
 	if c.required(FieldHPIINumber, rec.HPIINumber, provider, forProvider) {
 		checkHPII(&c, rec.HPIINumber)
 	}

@@ -230,3 +230,13 @@ func TestDotAtomAddressesAreWhatParseAddressAccepts(t *testing.T) {
 	require.False(t, isDotAtomAddress("a..b@x.au"))
 	require.False(t, isDotAtomAddress("a@x"))
 }
+
+func TestRxReaderNeedsReceptionist(t *testing.T) {
+	t.Parallel()
+	rec := Record{ExternalUserID: "E2", GivenName: "Jo", FamilyName: "Ray", Email: "jo.ray@example.com.au", AccessRoles: []string{"rx_reader"}}
+	ps := Validate(rec, 3, testToday())
+	require.Equal(t, []string{FieldAccessRoles}, fieldsOf(ps, SeverityError))
+	require.Contains(t, ps[0].Message, "rx_reader without receptionist")
+	rec.AccessRoles = []string{"receptionist", "rx_reader"}
+	require.Empty(t, Validate(rec, 3, testToday()))
+}

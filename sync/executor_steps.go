@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	gosync "sync"
 	"time"
 
@@ -45,7 +46,7 @@ func (x *executor) runSteps(ctx context.Context, e *Entry, steps []step, c *Chan
 			x.t.add(actionFailed, *c, Failure{ExternalUserID: c.ExternalUserID, Line: c.Line, Message: reason})
 			return false
 		}
-		res, err := x.send(ctx, e.ParchmentUserID, s)
+		res, held, err := x.send(ctx, e.ParchmentUserID, s)
 		if err != nil && parchment.IsDenied(err) {
 			err = x.deny(s.kind, err)
 		}
@@ -54,7 +55,7 @@ func (x *executor) runSteps(ctx context.Context, e *Entry, steps []step, c *Chan
 			x.fail(string(s.kind), *c, err, Commit{})
 			return false
 		}
-		next := s.applied(*e, x.runID)
+		next := s.applied(*e, x.runID, held)
 		next.UpdatedAt = time.Now().UTC()
 		if err := x.commit(Commit{Entry: &next, Attempts: x.attempts(string(s.kind), e.ExternalUserID, res.Attempts)}); err != nil {
 			x.fail(string(s.kind), *c, fmt.Errorf("record the %s Parchment accepted: %w", s.kind, err), Commit{})
@@ -62,30 +63,38 @@ func (x *executor) runSteps(ctx context.Context, e *Entry, steps []step, c *Chan
 		}
 		*e = next
 		c.RequestID = res.RequestID
+		if s.kind == stepRoles && held != nil {
+			if dropped := droppedRoles(s.roles, held); len(dropped) > 0 {
+				x.t.add(actionFailed, *c, Failure{ExternalUserID: c.ExternalUserID, Line: c.Line, RequestID: res.RequestID, HTTPStatus: res.Status,
+					Message: fmt.Sprintf("Parchment did not keep the role(s) %s: the user now holds %s; check the roster's roles against what Parchment allows for this organisation",
+						strings.Join(dropped, ", "), strings.Join(held, ", "))})
+				return false
+			}
+		}
 	}
 	return true
 }
 
-// send makes the one call a step is.
-func (x *executor) send(ctx context.Context, userID string, s step) (*parchment.Result, error) {
+// send makes the one call a step is. held is what a roles answer says
+// the user now holds, nil for other steps or an answer without it.
+func (x *executor) send(ctx context.Context, userID string, s step) (res *parchment.Result, held []string, err error) {
 	switch s.kind {
 	case stepEnable:
-		return x.cfg.API.EnableUser(ctx, userID)
+		res, err = x.cfg.API.EnableUser(ctx, userID)
 	case stepDisable:
-		return x.cfg.API.DisableUser(ctx, userID)
+		res, err = x.cfg.API.DisableUser(ctx, userID)
 	case stepRoles:
-		res, err := x.cfg.API.UpdateRoles(ctx, userID, s.roles)
-		if err != nil {
-			return nil, err
+		var rr *parchment.RolesResult
+		if rr, err = x.cfg.API.UpdateRoles(ctx, userID, s.roles); err == nil {
+			res, held = &rr.Result, rr.AccessRoles
 		}
-		return &res.Result, nil
 	default:
-		res, err := x.cfg.API.UpdateUser(ctx, userID, s.update.req)
-		if err != nil {
-			return nil, err
+		var ur *parchment.UpdateResult
+		if ur, err = x.cfg.API.UpdateUser(ctx, userID, s.update.req); err == nil {
+			res = &ur.Result
 		}
-		return &res.Result, nil
 	}
+	return res, held, err
 }
 
 // firstOfKind holds a call back until the first call of its kind has been

@@ -63,13 +63,13 @@ func TestRoleChangeGoesThroughTheRolesCall(t *testing.T) {
 	people := rostertest.Staff(4)
 	f.apply(rowsOf(t, people))
 
-	people[1].Roles = "admin;rx_reader"
+	people[1].Roles = "admin;receptionist;rx_reader"
 	r := f.apply(rowsOf(t, people))
 	require.Equal(t, psync.Counts{Update: 1, Unchanged: 3}, r.Counts)
 	c := changeOf(r, people[1].ID)
 	require.Equal(t, []string{mapping.FieldAccessRoles}, c.Fields)
 	require.NotEmpty(t, c.RequestID)
-	require.Equal(t, []string{"admin", "rx_reader"}, f.user(people[1].ID).AccessRoles)
+	require.Equal(t, []string{"admin", "receptionist", "rx_reader"}, f.user(people[1].ID).AccessRoles)
 	require.Empty(t, f.server.UpdateLog(), "roles never travel in the general update")
 	require.Equal(t, psync.Counts{Unchanged: 4}, f.apply(rowsOf(t, people)).Counts)
 }

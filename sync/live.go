@@ -29,13 +29,13 @@ func liveFields(u *parchment.User, fallback map[string]string) map[string]string
 	if d := u.Details; d != nil {
 		set(mapping.FieldTitle, d.Title)
 		set(mapping.FieldDateOfBirth, d.DateOfBirth)
-		set(mapping.FieldSex, d.Sex)
+		set(mapping.FieldSex, sexAsSent(d.Sex, fallback))
 	}
 	given, family := liveNames(u, fallback)
 	out[mapping.FieldGivenName], out[mapping.FieldFamilyName] = given, family
 	if p := u.ProviderDetails; p != nil {
 		for field, v := range map[string]string{
-			mapping.FieldDateOfBirth: p.DateOfBirth, mapping.FieldSex: p.Sex, mapping.FieldTitle: p.Title,
+			mapping.FieldDateOfBirth: p.DateOfBirth, mapping.FieldSex: sexAsSent(p.Sex, fallback), mapping.FieldTitle: p.Title,
 			mapping.FieldHPIINumber: p.HPIINumber, mapping.FieldPhone: p.Phone,
 			mapping.FieldPrescriberType: p.PrescriberType, mapping.FieldPrescriberNumber: p.PrescriberNumber,
 			mapping.FieldQualifications: p.Qualifications, mapping.FieldProviderNumber: p.ProviderNumber,
@@ -50,21 +50,67 @@ func liveFields(u *parchment.User, fallback map[string]string) map[string]string
 }
 
 // liveNames reads the names. full_name is the one name every user has and
-// the only one the update of a non-provider can change, so when it is what
-// the fallback's names make, those are the names; otherwise the details'
-// names count when they make the full name; otherwise the names are
-// unknown (empty), so the roster's are sent.
+// the only one the update of a non-provider can change. It is the display
+// name, a title in front ("Dr Aroha Ngata"), so it is compared without a
+// leading title. When it is what the fallback's names make, those are the
+// names; otherwise the details' names count when they make the full name;
+// otherwise the names are unknown (empty), so the roster's are sent.
 func liveNames(u *parchment.User, fallback map[string]string) (given, family string) {
 	join := func(g, f string) string { return strings.TrimSpace(g + " " + f) }
-	if u.FullName != "" && u.FullName == join(fallback[mapping.FieldGivenName], fallback[mapping.FieldFamilyName]) {
+	full := untitled(u.FullName, fallback[mapping.FieldTitle], detailsTitle(u.Details), providerTitle(u.ProviderDetails))
+	if full != "" && full == join(fallback[mapping.FieldGivenName], fallback[mapping.FieldFamilyName]) {
 		return fallback[mapping.FieldGivenName], fallback[mapping.FieldFamilyName]
 	}
 	for _, d := range []struct{ g, f string }{detailsNames(u.Details), providerNames(u.ProviderDetails)} {
-		if d.g != "" && (u.FullName == "" || u.FullName == join(d.g, d.f)) {
+		if d.g != "" && (full == "" || full == join(d.g, d.f)) {
 			return d.g, d.f
 		}
 	}
 	return "", ""
+}
+
+// commonTitles are titles a display name may start with although no
+// title field says so.
+var commonTitles = []string{"Dr", "Prof", "Professor", "A/Prof", "Assoc Prof", "Mr", "Mrs", "Ms", "Miss", "Mx", "Sr", "Rev"}
+
+// untitled is a display name without a leading title: one of titles, or
+// a common one, with or without a full stop, in any case.
+func untitled(full string, titles ...string) string {
+	full = strings.TrimSpace(full)
+	for _, t := range append(titles, commonTitles...) {
+		t = strings.TrimSuffix(strings.TrimSpace(t), ".")
+		if t == "" || len(full) <= len(t) || !strings.EqualFold(full[:len(t)], t) {
+			continue
+		}
+		rest := strings.TrimPrefix(full[len(t):], ".")
+		if strings.HasPrefix(rest, " ") {
+			return strings.TrimSpace(rest)
+		}
+	}
+	return full
+}
+
+// sexAsSent reads a sex as the roster would say it: reads show O where N
+// (not stated) was sent, so a read O is the roster's N, never a change.
+func sexAsSent(read string, fallback map[string]string) string {
+	if read == "O" && fallback[mapping.FieldSex] == "N" {
+		return "N"
+	}
+	return read
+}
+
+func detailsTitle(d *parchment.UserDetails) string {
+	if d == nil {
+		return ""
+	}
+	return d.Title
+}
+
+func providerTitle(p *parchment.ProviderDetails) string {
+	if p == nil {
+		return ""
+	}
+	return p.Title
 }
 
 func detailsNames(d *parchment.UserDetails) struct{ g, f string } {

@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/parchment-sync/parchment-sync/mapping"
@@ -31,8 +32,8 @@ type step struct {
 }
 
 // applied returns e as the ledger must record it once Parchment accepted
-// s in run runID.
-func (s step) applied(e Entry, runID int64) Entry {
+// s in run runID. held is what a roles answer says the user now holds.
+func (s step) applied(e Entry, runID int64, held []string) Entry {
 	e.Fields = mergeFields(e.Fields, nil)
 	switch s.kind {
 	case stepEnable:
@@ -41,6 +42,10 @@ func (s step) applied(e Entry, runID int64) Entry {
 		e.DisabledRunID = 0
 	case stepRoles:
 		e.Fields[mapping.FieldAccessRoles] = strings.Join(s.roles, ",")
+		if held != nil && (len(droppedRoles(s.roles, held)) > 0 || len(droppedRoles(held, s.roles)) > 0) {
+			// Parchment keeps what it keeps: record that, never what was sent.
+			e.Fields[mapping.FieldAccessRoles] = strings.Join(held, ",")
+		}
 	case stepUpdate:
 		e.Fields = mergeFields(e.Fields, s.update.synced)
 	case stepDisable:
@@ -75,6 +80,17 @@ func mergeFields(old, changed map[string]string) map[string]string {
 	}
 	for k, v := range changed {
 		out[k] = v
+	}
+	return out
+}
+
+// droppedRoles lists the roles of sent that held lacks.
+func droppedRoles(sent, held []string) []string {
+	var out []string
+	for _, r := range sent {
+		if !slices.Contains(held, r) {
+			out = append(out, r)
+		}
 	}
 	return out
 }
