@@ -44,3 +44,40 @@ func TestRolesParchmentDroppedAreAFailure(t *testing.T) {
 	require.NotEmpty(t, r.Failures[0].RequestID)
 	require.Equal(t, "receptionist", f.entry(people[1].ID).Fields["access_roles"], "the ledger records what Parchment holds")
 }
+
+// A scope refusal answered 401 "Insufficient scope" stops its kind only:
+// the first create is refused, no other is sent, and the run goes on
+// with the changes it may make.
+func TestScopeRefusalAs401StopsThatKindOnly(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{ScopeRefusal: parchmenttest.ScopeRefusal401})
+	people := rostertest.Staff(12)
+	f.apply(rowsOf(t, people[:2]))
+	f.server.AllowScopes(f.org, "read:user", "read:users", "update:user")
+
+	people[1].Family = "Renamed"
+	r := f.apply(rowsOf(t, people))
+	require.Empty(t, r.Error, "never an abort")
+	require.Equal(t, psync.Counts{Failed: 10, Update: 1, Unchanged: 1}, r.Counts)
+	require.Equal(t, 3, f.server.Counters().Requests["create"], "two creates before; after the refusal, no other create is sent")
+	for _, fl := range r.Failures {
+		require.Contains(t, fl.Message, "create:user")
+	}
+}
+
+// Reads refused by scope fail the rows that need them (here a refresh),
+// while creates go on.
+func TestReadScopeRefusalFailsOnlyTheReads(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{})
+	people := rostertest.Staff(6)
+	f.apply(rowsOf(t, people[:3]))
+	f.server.AllowScopes(f.org, "create:user", "read:users", "update:user")
+
+	r, err := f.applyWith(rowsOf(t, people), func(c *psync.Config) { c.Refresh = true })
+	require.NoError(t, err)
+	require.Empty(t, r.Error)
+	require.Equal(t, 3, r.Counts.Create, "creates go on")
+	require.Equal(t, 3, r.Counts.Failed, "each refresh read is reported failed")
+	require.Equal(t, 1, f.server.Counters().Requests["get"], "after the first refusal no read is sent")
+}

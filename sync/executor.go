@@ -31,12 +31,10 @@ type executor struct {
 	stopOnce gosync.Once
 	mu       gosync.Mutex
 	fatal    error
-	// denied holds, per kind of step the organisation does not allow, why.
-	denied map[stepKind]string
-	// scopesKnown is set when the token answer listed the granted scopes;
-	// until then gates holds back each kind behind its first call.
-	scopesKnown bool
-	gates       map[stepKind]chan struct{}
+	// scopes stops the kinds of call the organisation does not allow;
+	// api sends every call through it.
+	scopes *scopeGate
+	api    API
 	// silent counts calls in a row that got no answer at all.
 	silent int
 }
@@ -47,8 +45,9 @@ type executor struct {
 const unreachableAfter = 3
 
 func newExecutor(cfg Config, runID int64, t *tally) *executor {
-	x := &executor{cfg: cfg, runID: runID, t: t, stop: make(chan struct{}), denied: map[stepKind]string{}, gates: map[stepKind]chan struct{}{}}
-	x.dir = &directory{api: cfg.API, recordReads: x.recordReads}
+	x := &executor{cfg: cfg, runID: runID, t: t, stop: make(chan struct{}), scopes: newScopeGate(cfg.Logger)}
+	x.api = gatedAPI{api: cfg.API, gate: x.scopes}
+	x.dir = &directory{api: x.api, recordReads: x.recordReads}
 	return x
 }
 

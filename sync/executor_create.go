@@ -33,7 +33,7 @@ func (x *executor) create(ctx context.Context, row *mapping.Row, pending *Entry,
 		c.Note = "resolved a create an interrupted run left pending"
 	}
 
-	res, err := x.cfg.API.CreateUser(ctx, createRequest(rec))
+	res, err := x.api.CreateUser(ctx, createRequest(rec))
 	// Only a listing begun after the answer arrived is sure to show a user
 	// the answer says exists: our own earlier attempt may have made it
 	// while a listing taken during the call was being served.
@@ -64,6 +64,11 @@ func (x *executor) create(ctx context.Context, row *mapping.Row, pending *Entry,
 }
 
 func mayHaveApplied(err error) bool {
+	var refused deniedError
+	if errors.As(err, &refused) && refused.cause == nil {
+		// Held back by the scope gate: never sent.
+		return false
+	}
 	var pe *parchment.Error
 	if errors.As(err, &pe) {
 		return pe.MayHaveApplied()
@@ -209,7 +214,7 @@ func (x *executor) adopt(ctx context.Context, row *mapping.Row, a adoption, c Ch
 		// The create was answered "exists": no intent of ours is left.
 		keep.Forget = rec.ExternalUserID
 	}
-	u, err := x.cfg.API.GetUser(ctx, a.userID)
+	u, err := x.api.GetUser(ctx, a.userID)
 	if err != nil {
 		x.fail("get", c, err, keep)
 		return

@@ -3,9 +3,7 @@ package sync
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
-	gosync "sync"
 	"time"
 
 	"github.com/parchment-sync/parchment-sync/parchment"
@@ -40,17 +38,7 @@ func (x *executor) synced(ctx context.Context, d decision, c Change) {
 // refusal it counts the row failed and returns false.
 func (x *executor) runSteps(ctx context.Context, e *Entry, steps []step, c *Change) bool {
 	for _, s := range steps {
-		release := x.firstOfKind(ctx, s.kind)
-		if reason := x.deniedReason(s.kind); reason != "" {
-			release()
-			x.t.add(actionFailed, *c, Failure{ExternalUserID: c.ExternalUserID, Line: c.Line, Message: reason})
-			return false
-		}
 		res, held, err := x.send(ctx, e.ParchmentUserID, s)
-		if err != nil && parchment.IsDenied(err) {
-			err = x.deny(s.kind, err)
-		}
-		release()
 		if err != nil {
 			x.fail(string(s.kind), *c, err, Commit{})
 			return false
@@ -80,125 +68,21 @@ func (x *executor) runSteps(ctx context.Context, e *Entry, steps []step, c *Chan
 func (x *executor) send(ctx context.Context, userID string, s step) (res *parchment.Result, held []string, err error) {
 	switch s.kind {
 	case stepEnable:
-		res, err = x.cfg.API.EnableUser(ctx, userID)
+		res, err = x.api.EnableUser(ctx, userID)
 	case stepDisable:
-		res, err = x.cfg.API.DisableUser(ctx, userID)
+		res, err = x.api.DisableUser(ctx, userID)
 	case stepRoles:
 		var rr *parchment.RolesResult
-		if rr, err = x.cfg.API.UpdateRoles(ctx, userID, s.roles); err == nil {
+		if rr, err = x.api.UpdateRoles(ctx, userID, s.roles); err == nil {
 			res, held = &rr.Result, rr.AccessRoles
 		}
 	default:
 		var ur *parchment.UpdateResult
-		if ur, err = x.cfg.API.UpdateUser(ctx, userID, s.update.req); err == nil {
+		if ur, err = x.api.UpdateUser(ctx, userID, s.update.req); err == nil {
 			res = &ur.Result
 		}
 	}
 	return res, held, err
-}
-
-// firstOfKind holds a call back until the first call of its kind has been
-// answered, when the organisation's scopes are unknown (a ready token):
-// a 403 then stops the kind before the others are sent. The first caller
-// must call release once its answer is handled.
-func (x *executor) firstOfKind(ctx context.Context, k stepKind) (release func()) {
-	x.mu.Lock()
-	if x.scopesKnown {
-		x.mu.Unlock()
-		return func() {}
-	}
-	gate, seen := x.gates[k]
-	if !seen {
-		gate = make(chan struct{})
-		x.gates[k] = gate
-		x.mu.Unlock()
-		return gosync.OnceFunc(func() { close(gate) })
-	}
-	x.mu.Unlock()
-	select {
-	case <-gate:
-	case <-ctx.Done():
-	}
-	return func() {}
-}
-
-// scopeInDetail finds the scope a 403's detail names.
-var scopeInDetail = regexp.MustCompile(`'([a-z]+:[a-z]+)'`)
-
-// deny stops a kind of step for the rest of the run after Parchment
-// refused one with 403, and returns the failure to report for it.
-func (x *executor) deny(k stepKind, err error) error {
-	scope := scopeOf(k)
-	if pe, ok := parchment.AsError(err); ok {
-		if m := scopeInDetail.FindStringSubmatch(pe.Detail); m != nil {
-			scope = m[1]
-		}
-	}
-	reason := deniedMessage(k, scope)
-	x.mu.Lock()
-	first := x.denied[k] == ""
-	if first {
-		x.denied[k] = reason
-	}
-	x.mu.Unlock()
-	if first {
-		x.cfg.Logger.Warn("Parchment refused a kind of change for this organisation; no more are sent this run", "kind", k, "scope", scope)
-	}
-	return deniedError{msg: reason + " (no more are sent this run)", cause: err}
-}
-
-func (x *executor) deniedReason(k stepKind) string {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if r := x.denied[k]; r != "" {
-		return r + ": not sent"
-	}
-	return ""
-}
-
-func deniedMessage(k stepKind, scope string) string {
-	return fmt.Sprintf("Parchment does not allow %s calls for this organisation (missing scope %s); ask Parchment to grant it", k, scope)
-}
-
-// deniedError is a 403 on a kind of change, explained.
-type deniedError struct {
-	msg   string
-	cause error
-}
-
-func (e deniedError) Error() string { return e.msg }
-func (e deniedError) Unwrap() error { return e.cause }
-
-// checkScopes learns the granted scopes before anything is sent, when the
-// API can tell, and stops the kinds of step they do not allow. It returns
-// one warning per kind.
-func (x *executor) checkScopes(ctx context.Context) ([]string, error) {
-	src, ok := x.cfg.API.(scopeSource)
-	if !ok {
-		return nil, nil
-	}
-	scopes, known, err := src.GrantedScopes(ctx)
-	if err != nil || !known {
-		return nil, err
-	}
-	x.mu.Lock()
-	x.scopesKnown = true
-	x.mu.Unlock()
-	granted := map[string]bool{}
-	for _, s := range scopes {
-		granted[s] = true
-	}
-	var warnings []string
-	for _, k := range []stepKind{stepUpdate, stepRoles, stepEnable, stepDisable} {
-		if allowedBy(k, granted) {
-			continue
-		}
-		reason := deniedMessage(k, scopeOf(k))
-		x.denied[k] = reason
-		warnings = append(warnings, reason)
-		x.cfg.Logger.Warn("the organisation's token lacks a scope: these changes will not be sent", "kind", k, "scope", scopeOf(k))
-	}
-	return warnings, nil
 }
 
 // recordReads commits the attempts of lookups made on the way to a

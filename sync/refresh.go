@@ -16,7 +16,7 @@ type refreshed struct {
 
 // read gets one user live and records the attempts.
 func (x *executor) read(ctx context.Context, e Entry) (refreshed, map[string]string) {
-	u, err := x.cfg.API.GetUser(ctx, e.ParchmentUserID)
+	u, err := x.api.GetUser(ctx, e.ParchmentUserID)
 	if err != nil {
 		c := Change{ExternalUserID: e.ExternalUserID, ParchmentUserID: e.ParchmentUserID}
 		if pe, ok := parchment.AsError(err); ok && pe.Status == http.StatusNotFound {

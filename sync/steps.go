@@ -8,9 +8,9 @@ import (
 	"github.com/parchment-sync/parchment-sync/parchment"
 )
 
-// stepKind is one kind of call that changes an existing user. Each kind
-// needs a scope the organisation may not grant, so a refusal stops that
-// kind only.
+// stepKind is one kind of call. Each kind needs a scope the organisation
+// may not grant, so a refusal stops that kind only. The first four are
+// the steps that change an existing user.
 type stepKind string
 
 const (
@@ -18,7 +18,16 @@ const (
 	stepRoles   stepKind = "roles"
 	stepUpdate  stepKind = "update"
 	stepDisable stepKind = "disable"
+	stepCreate  stepKind = "create"
+	// stepRead reads one user: adoption, refresh, a recovery's email.
+	stepRead stepKind = "read"
+	// stepList lists the organisation's users: recovery look-ups.
+	stepList stepKind = "list"
 )
+
+func allKinds() []stepKind {
+	return []stepKind{stepCreate, stepUpdate, stepRoles, stepEnable, stepDisable, stepRead, stepList}
+}
 
 // step is one call for a synced person. A decision compiles into a short
 // list of them (enable → roles → update, or disable); one executor sends
@@ -56,21 +65,28 @@ func (s step) applied(e Entry, runID int64, held []string) Entry {
 	return e
 }
 
-// scopeOf is the scope Parchment checks for a kind of step, for messages.
+// scopeOf is the scope Parchment checks for a kind of call, for messages.
 // The disable call's notes say update:user and its 403 row delete:user.
 func scopeOf(k stepKind) string {
-	if k == stepDisable {
+	switch k {
+	case stepDisable:
 		return parchment.ScopeUpdateUser + " or " + parchment.ScopeDeleteUser
+	case stepCreate:
+		return parchment.ScopeCreateUser
+	case stepRead:
+		return parchment.ScopeReadUser
+	case stepList:
+		return parchment.ScopeReadUsers
 	}
 	return parchment.ScopeUpdateUser
 }
 
-// allowedBy reports whether granted scopes permit a kind of step.
+// allowedBy reports whether granted scopes permit a kind of call.
 func allowedBy(k stepKind, granted map[string]bool) bool {
 	if k == stepDisable {
 		return granted[parchment.ScopeUpdateUser] || granted[parchment.ScopeDeleteUser]
 	}
-	return granted[parchment.ScopeUpdateUser]
+	return granted[scopeOf(k)]
 }
 
 func mergeFields(old, changed map[string]string) map[string]string {
