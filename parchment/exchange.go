@@ -21,6 +21,9 @@ type request struct {
 	into   any         // receives the envelope's data on success
 	// anonymous requests carry no bearer token: the token exchange itself.
 	anonymous bool
+	// once is not sent again after an attempt that may have applied: a
+	// create, which the caller must look up before sending again.
+	once bool
 	// mayRetry leaves a fatal failure to the caller, which may try once
 	// more differently (a token request without refused scopes) and stops
 	// the client itself if not.
@@ -154,7 +157,7 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 			c.tokens.invalidate(bearer)
 			continue
 		}
-		if e.Class() != ClassRetry || len(attempts) >= limit {
+		if e.Class() != ClassRetry || len(attempts) >= limit || req.once && att.mayHaveApplied() {
 			return fail(e)
 		}
 		c.log.Warn("parchment retry", "op", req.op, "attempt", len(attempts), "status", att.Status,

@@ -29,6 +29,7 @@ func (c *Client) send(ctx context.Context, req request, body []byte, bearer stri
 	if err != nil {
 		att.Duration = time.Since(att.Started)
 		att.Err = err.Error()
+		att.unsent = unreached(err)
 		return nil, att, &Error{Err: err}
 	}
 	defer func() { _ = resp.Body.Close() }()

@@ -24,13 +24,15 @@ func (c *Client) userPath(userID string) string {
 	return c.usersPath() + "/" + url.PathEscape(userID)
 }
 
-// CreateUser creates a user. A 409 (the partner user id or the email is
+// CreateUser creates a user. It is not sent again after an attempt that
+// may have made the user (no answer, or a 5xx): the caller looks the
+// person up first (see Error.MayHaveApplied). A 409 (the partner user id or the email is
 // taken) is a ClassRecord *Error whose Code says which; together with
 // MayHaveApplied it tells a lost create of ours from someone else's user.
 func (c *Client) CreateUser(ctx context.Context, u CreateUserRequest) (*CreateResult, error) {
 	const op = "create user"
 	var ref userRef
-	res, err := c.do(ctx, request{op: op, method: http.MethodPost, path: c.usersPath(), body: u, into: &ref})
+	res, err := c.do(ctx, request{op: op, method: http.MethodPost, path: c.usersPath(), body: u, into: &ref, once: true})
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,9 @@ import (
 
 // create sends a create whose intent is committed first, so a run killed
 // mid-call leaves a pending entry the next run resolves instead of creating
-// the person again. pending is the entry a dead run left, or nil.
+// the person again. pending is the entry a dead run left, or nil. A create
+// whose answer was lost is never sent again before a look-up has not found
+// the person, in this run or the next.
 func (x *executor) create(ctx context.Context, row *mapping.Row, pending *Entry, c Change) {
 	rec := row.Record
 	resolving := pending != nil
@@ -31,36 +33,61 @@ func (x *executor) create(ctx context.Context, row *mapping.Row, pending *Entry,
 		pending = &intent
 	} else {
 		c.Note = "resolved a create an interrupted run left pending"
+		if x.recoverPending(ctx, row, pending.UpdatedAt, c) {
+			return
+		}
 	}
+	for sent := 1; ; sent++ {
+		res, err := x.api.CreateUser(ctx, createRequest(rec))
+		// Only a listing begun after the answer arrived is sure to show a
+		// user the answer says exists: our own earlier attempt may have
+		// made it while a listing taken during the call was being served.
+		since := time.Now()
+		if err == nil {
+			x.created(ctx, row, pending, res, c)
+			return
+		}
+		var pe *parchment.Error
+		if errors.As(err, &pe) && pe.Status >= 200 && pe.Status < 300 {
+			// Parchment acted, but its answer carried no usable id: find the
+			// user by listing, as for a 201/202 without an id.
+			x.recoverExisting(ctx, row, pending, true, pe, since, c)
+			return
+		}
+		if errors.As(err, &pe) && (pe.Status == http.StatusConflict || pe.Code == parchment.CodeUserAlreadyExists) {
+			// Our own earlier create, if one may have landed; otherwise a
+			// user made elsewhere, adopted once found and checked.
+			x.recoverExisting(ctx, row, pending, resolving || pe.MayHaveApplied(), pe, since, c)
+			return
+		}
+		if sent == 1 && answerLost(err) {
+			// Parchment may have made the person: look them up first, and
+			// send once more only if nobody is found.
+			x.record("create", c, err, Commit{})
+			resolving = true
+			if x.recoverPending(ctx, row, since, c) {
+				return
+			}
+			continue
+		}
+		keep := Commit{}
+		if !resolving && !mayHaveApplied(err) {
+			// Nothing reached Parchment: drop the intent so the next run starts clean.
+			keep.Forget = rec.ExternalUserID
+		}
+		x.fail("create", c, err, keep)
+		return
+	}
+}
 
-	res, err := x.api.CreateUser(ctx, createRequest(rec))
-	// Only a listing begun after the answer arrived is sure to show a user
-	// the answer says exists: our own earlier attempt may have made it
-	// while a listing taken during the call was being served.
-	since := time.Now()
-	if err == nil {
-		x.created(ctx, row, pending, res, c)
-		return
+// answerLost reports a create that may have reached Parchment although
+// no answer says so: no answer, a 5xx or an unreadable one. A call held
+// back by a stopping run is not one.
+func answerLost(err error) bool {
+	if errors.Is(err, parchment.ErrNotSent) || errors.Is(err, parchment.ErrStopped) || parchment.IsDenied(err) {
+		return false
 	}
-	var pe *parchment.Error
-	if errors.As(err, &pe) && pe.Status >= 200 && pe.Status < 300 {
-		// Parchment acted, but its answer carried no usable id: find the
-		// user by listing, as for a 201/202 without an id.
-		x.recoverExisting(ctx, row, pending, true, pe, since, c)
-		return
-	}
-	if errors.As(err, &pe) && (pe.Status == http.StatusConflict || pe.Code == parchment.CodeUserAlreadyExists) {
-		// Our own earlier create, if one may have landed; otherwise a user
-		// made elsewhere, adopted once found and checked.
-		x.recoverExisting(ctx, row, pending, resolving || pe.MayHaveApplied(), pe, since, c)
-		return
-	}
-	keep := Commit{}
-	if !resolving && !mayHaveApplied(err) {
-		// Nothing reached Parchment: drop the intent so the next run starts clean.
-		keep.Forget = rec.ExternalUserID
-	}
-	x.fail("create", c, err, keep)
+	return mayHaveApplied(err)
 }
 
 func mayHaveApplied(err error) bool {
@@ -110,6 +137,30 @@ func (x *executor) created(ctx context.Context, row *mapping.Row, pending *Entry
 		return
 	}
 	x.mapTo(ctx, row, res.UserID, rec.Fields(), attempts, c, ActionCreate, followUpNone)
+}
+
+// recoverPending looks up the person a pending create is for, with a
+// listing taken after since. It returns
+// true when the row is settled: the person found and mapped as that
+// create, or the look-up failed (the intent is kept for the next run).
+// False means nobody was found, so the create is sent.
+func (x *executor) recoverPending(ctx context.Context, row *mapping.Row, since time.Time, c Change) bool {
+	rec := row.Record
+	u, _, found, listAttempts, err := x.dir.find(ctx, rec.ExternalUserID, rec.Email, since)
+	if err != nil {
+		x.fail("list", c, err, Commit{})
+		return true
+	}
+	attempts := x.attempts("list", rec.ExternalUserID, listAttempts)
+	if !found {
+		if len(attempts) > 0 {
+			_ = x.commit(Commit{Attempts: attempts})
+		}
+		return false
+	}
+	x.adopt(ctx, row, adoption{userID: u.UserID, attempts: attempts, ours: true, action: ActionCreate,
+		note: "an earlier create whose answer was lost had landed; found by look-up, not sent again"}, c)
+	return true
 }
 
 // recoverExisting maps a person Parchment says already exists, found by
@@ -187,7 +238,13 @@ type linkError struct {
 }
 
 func (e linkError) Error() string { return e.msg + ": a person must link them in Parchment" }
-func (e linkError) Unwrap() error { return e.answer }
+func (e linkError) Unwrap() error {
+	if e.answer == nil {
+		// Found by look-up: no answer of Parchment's to wrap.
+		return nil
+	}
+	return e.answer
+}
 
 // adoption is a user Parchment already has that may be this person.
 type adoption struct {
@@ -230,6 +287,11 @@ func (x *executor) adopt(ctx context.Context, row *mapping.Row, a adoption, c Ch
 		x.fail("create", c, linkError{fmt.Sprintf("Parchment user %s carries this external_user_id but another email", a.userID), a.answer}, keep)
 		return
 	}
+	if a.ours && a.action == ActionAdopt && u.ExternalUserID == rec.ExternalUserID {
+		// The user carries our partner id and our create was under way:
+		// it is that create, recovered.
+		a.action, a.note = ActionCreate, "recovered a create whose answer was lost"
+	}
 	c.Note = a.note
 	x.mapTo(ctx, row, a.userID, liveFields(u, rec.Fields()), keep.Attempts, c, a.action, followUpSend)
 }
@@ -263,7 +325,10 @@ func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, f
 			// Keep the requestIds even though the mapping was refused.
 			_ = x.commit(Commit{Attempts: attempts})
 		}
-		x.fail("create", c, fmt.Errorf("record mapping to Parchment user %s: %w", userID, err), Commit{})
+		if !errors.Is(err, ErrParchmentUserTaken) {
+			x.t.unrecorded()
+		}
+		x.fail("create", c, fmt.Errorf("Parchment holds this person as user %s, but the ledger could not record it (the next run finds them by look-up): %w", userID, err), Commit{})
 		return
 	}
 	c.ParchmentUserID = userID

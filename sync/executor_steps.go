@@ -46,6 +46,7 @@ func (x *executor) runSteps(ctx context.Context, e *Entry, steps []step, c *Chan
 		next := s.applied(*e, x.runID, held)
 		next.UpdatedAt = time.Now().UTC()
 		if err := x.commit(Commit{Entry: &next, Attempts: x.attempts(string(s.kind), e.ExternalUserID, res.Attempts)}); err != nil {
+			x.t.unrecorded()
 			x.fail(string(s.kind), *c, fmt.Errorf("record the %s Parchment accepted: %w", s.kind, err), Commit{})
 			return false
 		}

@@ -145,6 +145,14 @@ func (t *tally) attempted(statuses ...int) {
 	}
 }
 
+// unrecorded counts a change Parchment accepted that the ledger could not
+// record; the row is also counted failed.
+func (t *tally) unrecorded() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.counts.Unrecorded++
+}
+
 func (t *tally) add(action Action, c Change, fails ...Failure) {
 	t.progress.Done(action)
 	t.mu.Lock()

@@ -93,6 +93,10 @@ type Counts struct {
 	Orphaned  int `json:"orphaned"`
 	Invalid   int `json:"invalid"`
 	Failed    int `json:"failed"`
+	// Unrecorded counts, among the failed, people Parchment accepted a
+	// change for that the ledger could not record (a full disk): the next
+	// run finds them by look-up instead of sending again.
+	Unrecorded int `json:"unrecorded,omitempty"`
 }
 
 // Run is the ledger's record of one plan or apply.

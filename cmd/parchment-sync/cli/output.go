@@ -92,6 +92,9 @@ func writeText(w io.Writer, r *psync.Report) error {
 	}
 	_, err = fmt.Fprintf(w, "%s: create %d, adopt %d, update %d, enable %d, disable %d, unchanged %d, manual %d, orphaned %d, invalid %d, failed %d\n",
 		verb, c.Create, c.Adopt, c.Update, c.Enable, c.Disable, c.Unchanged, c.Manual, c.Orphaned, c.Invalid, c.Failed)
+	if err == nil && c.Unrecorded > 0 {
+		_, err = fmt.Fprintf(w, "of the failed, %d were sent to Parchment but not recorded in the ledger: fix the ledger (disk space, permissions) and run again; they are found by look-up, never sent twice\n", c.Unrecorded)
+	}
 	return err
 }
 
