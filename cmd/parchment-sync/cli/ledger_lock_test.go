@@ -3,7 +3,6 @@ package cli
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -19,13 +18,7 @@ import (
 // the file, so the second exits 75 and sends nothing.
 func TestSQLiteLockHoldsAcrossLinks(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "state", "ledger.db")
-	f := &fixture{
-		t: t, dir: dir, ledger: "sqlite:" + path,
-		server: parchmenttest.Start(t, parchmenttest.Config{Token: testToken, Latency: 100 * time.Millisecond}),
-		org:    "org-" + strings.ReplaceAll(t.Name(), "/", "-"),
-	}
+	f, path := setupSQLite(t, parchmenttest.Config{Latency: 100 * time.Millisecond})
 	people := rostertest.Staff(30)
 	csv := f.roster("roster.csv", people)
 	first, out := f.start("apply", "--csv", csv, "--concurrency", "1", "--rate", "500")
