@@ -44,7 +44,7 @@ func TestSQLiteCreatesPrivateFiles(t *testing.T) {
 	require.ErrorIs(t, err, os.ErrNotExist, "locks are on the file itself")
 	_, err = store.StartRun(t.Context(), psync.Run{OrganizationID: "clinic", Mode: "plan", Source: "roster.csv"})
 	require.NoError(t, err)
-	for _, file := range []string{path, path + "-wal"} {
+	for _, file := range []string{path, path + "-wal", path + "-shm"} {
 		info, err := os.Stat(file)
 		require.NoError(t, err)
 		require.Equal(t, os.FileMode(0o600), info.Mode().Perm(), file)
