@@ -30,12 +30,13 @@ type SQLite struct {
 	path   string
 	write  *sql.DB
 	read   *sql.DB
-	locks  string // the folder of lock files beside the database
+	file   *ledgerFile // the database file's shared descriptor, for locks
 	logger *slog.Logger
 
 	// held tracks run locks not yet unlocked, so Close can release them.
-	mu   sync.Mutex
-	held map[*fileLock]struct{}
+	mu    sync.Mutex
+	held  map[*fileLock]struct{}
+	close sync.Once
 }
 
 var _ psync.Store = (*SQLite)(nil)
@@ -50,9 +51,9 @@ const sqliteBusyTimeout = 30 * time.Second
 // when missing, and applies any pending migration. A nil logger discards.
 // Failing to create or open the file wraps ErrUnreachable.
 //
-// Run locks are files in the folder PATH-locks beside the database, locked
-// with flock(2): the kernel releases them when a process dies, even by
-// SIGKILL.
+// Run locks are locks on bytes of the database file itself, so every name
+// of the file (a symbolic or hard link) meets the same ones; the kernel
+// releases them when a process dies, even by SIGKILL.
 func OpenSQLite(ctx context.Context, path string, logger *slog.Logger) (*SQLite, error) {
 	s, _, err := openSQLite(ctx, path, orDiscard(logger))
 	return s, err
@@ -66,57 +67,73 @@ func openSQLite(ctx context.Context, path string, logger *slog.Logger) (*SQLite,
 	if err != nil {
 		return nil, nil, fmt.Errorf("ledger: sqlite %s: %w", path, err)
 	}
-	s := &SQLite{path: path, locks: path + "-locks", logger: logger, held: make(map[*fileLock]struct{})}
-	if err := s.prepareFiles(); err != nil {
+	s := &SQLite{path: path, logger: logger, held: make(map[*fileLock]struct{})}
+	if err := s.openFile(); err != nil {
 		return nil, nil, err
 	}
-	unlock, err := s.lockSchema(ctx)
+	applied, err := s.openDBs(ctx, logger)
 	if err != nil {
-		return nil, nil, err
-	}
-	defer unlock()
-	if err := s.connect(ctx); err != nil {
-		return nil, nil, err
-	}
-	applied, err := s.migrate(ctx, logger)
-	if err != nil {
-		s.closeDBs()
+		s.releaseFile()
 		return nil, nil, err
 	}
 	return s, applied, nil
 }
 
-// prepareFiles creates the database's folder and its lock folder, private
-// to the user (the ledger holds staff names and addresses), and the file
-// itself 0600: SQLite gives its -wal and -shm files the database's mode.
-func (s *SQLite) prepareFiles() error {
-	for _, dir := range []string{filepath.Dir(s.path), s.locks} {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return fmt.Errorf("%w: sqlite %s: %w", ErrUnreachable, s.path, err)
-		}
+// openFile creates the database's folder, private to the user (the ledger
+// holds staff names and dates of birth), and takes the file's shared
+// descriptor, creating it 0600: SQLite gives its -wal and -shm files the
+// database's mode.
+func (s *SQLite) openFile() error {
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
+		return fmt.Errorf("%w: sqlite %s: %w", ErrUnreachable, s.path, err)
 	}
-	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_CREATE, 0o600)
+	file, err := openLedgerFiles.acquire(s.path)
 	if err != nil {
 		return fmt.Errorf("%w: sqlite %s: %w", ErrUnreachable, s.path, err)
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("%w: sqlite %s: %w", ErrUnreachable, s.path, err)
-	}
+	s.file = file
 	return nil
+}
+
+// openDBs connects and migrates under the schema lock.
+func (s *SQLite) openDBs(ctx context.Context, logger *slog.Logger) ([]int64, error) {
+	unlock, err := s.lockSchema(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := s.connect(ctx); err != nil {
+		return nil, err
+	}
+	applied, err := s.migrate(ctx, logger)
+	if err != nil {
+		s.closeDBs()
+		return nil, err
+	}
+	return applied, nil
+}
+
+// releaseFile gives back the shared descriptor; only once SQLite's
+// connections are closed (see openLedgerFiles).
+func (s *SQLite) releaseFile() {
+	if err := openLedgerFiles.release(s.file); err != nil {
+		s.logger.Warn("ledger: closing sqlite file", "path", s.path, "error", err)
+	}
 }
 
 // connect opens the writer and the readers and checks the file is a
 // database in WAL mode.
 func (s *SQLite) connect(ctx context.Context) error {
-	// The path is a plain file name, not a file: URI, so SQLite reads no
-	// settings from it; parseURL refuses a '?' in it, which would start
-	// the driver's own.
+	// The path is the one this process first opened the file by, whatever
+	// name this handle was given (sqlite_file.go). It is a plain file
+	// name, not a file: URI, so SQLite reads no settings from it;
+	// parseURL refuses a '?' in it, which would start the driver's own.
 	dsn := func(pragmas ...string) string {
 		q := make([]string, 0, len(pragmas)+1)
 		for _, p := range pragmas {
 			q = append(q, "_pragma="+p)
 		}
-		return s.path + "?" + strings.Join(q, "&")
+		return s.file.name + "?" + strings.Join(q, "&")
 	}
 	// WAL lets readers run beside the writer and survives a killed
 	// process; synchronous=FULL syncs the WAL on every commit, so a stored
@@ -162,16 +179,19 @@ func (s *SQLite) connect(ctx context.Context) error {
 // Close releases any run lock still held, then closes the database. Later
 // calls do nothing; no other method may be called after it.
 func (s *SQLite) Close() {
-	s.mu.Lock()
-	locks := make([]*fileLock, 0, len(s.held))
-	for l := range s.held {
-		locks = append(locks, l)
-	}
-	s.mu.Unlock()
-	for _, l := range locks {
-		l.abandon()
-	}
-	s.closeDBs()
+	s.close.Do(func() {
+		s.mu.Lock()
+		locks := make([]*fileLock, 0, len(s.held))
+		for l := range s.held {
+			locks = append(locks, l)
+		}
+		s.mu.Unlock()
+		for _, l := range locks {
+			l.abandon()
+		}
+		s.closeDBs()
+		s.releaseFile()
+	})
 }
 
 func (s *SQLite) closeDBs() {

@@ -1,10 +1,8 @@
 package ledger
 
 import (
-	"bufio"
 	"database/sql"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -36,15 +34,17 @@ func TestSQLiteCreatesPrivateFiles(t *testing.T) {
 	t.Parallel()
 	store, path := openSQLiteTest(t)
 
-	for _, dir := range []string{filepath.Dir(path), path + "-locks"} {
+	for _, dir := range []string{filepath.Dir(path)} {
 		info, err := os.Stat(dir)
 		require.NoError(t, err)
 		require.True(t, info.IsDir())
 		require.Equal(t, os.FileMode(0o700), info.Mode().Perm(), dir)
 	}
-	_, err := store.StartRun(t.Context(), psync.Run{OrganizationID: "clinic", Mode: "plan", Source: "roster.csv"})
+	_, err := os.Stat(path + "-locks")
+	require.ErrorIs(t, err, os.ErrNotExist, "locks are on the file itself")
+	_, err = store.StartRun(t.Context(), psync.Run{OrganizationID: "clinic", Mode: "plan", Source: "roster.csv"})
 	require.NoError(t, err)
-	for _, file := range []string{path, path + "-wal"} {
+	for _, file := range []string{path, path + "-wal", path + "-shm"} {
 		info, err := os.Stat(file)
 		require.NoError(t, err)
 		require.Equal(t, os.FileMode(0o600), info.Mode().Perm(), file)
@@ -135,18 +135,9 @@ func TestSQLiteLockAcrossProcessesAndSIGKILL(t *testing.T) {
 	store, path := openSQLiteTest(t)
 	ctx := t.Context()
 
-	child := exec.Command(os.Args[0], "-test.run=^$")
-	child.Env = append(os.Environ(), lockHolderEnv+"="+path+" clinic")
-	child.Stderr = os.Stderr
-	out, err := child.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, child.Start())
-	t.Cleanup(func() { _ = child.Process.Kill(); _ = child.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	require.NoError(t, err)
-	require.Equal(t, "locked\n", line)
+	child := holdLockInChild(t, path, "clinic")
 
-	_, err = store.Lock(ctx, "clinic")
+	_, err := store.Lock(ctx, "clinic")
 	require.ErrorIs(t, err, psync.ErrLocked)
 	unlock, err := store.Lock(ctx, "other")
 	require.NoError(t, err, "the lock is per organisation")

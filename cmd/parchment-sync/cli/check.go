@@ -91,6 +91,9 @@ func (a *app) checkOne(ctx context.Context, j job, logger *slog.Logger) orgCheck
 	add := func(l checkLine) { out.Checks = append(out.Checks, l) }
 	add(a.checkSource(ctx, j, logger))
 	add(a.checkLedger(ctx, j, logger))
+	for _, l := range ledgerExposure(j) {
+		add(l)
+	}
 	for _, l := range a.checkParchment(ctx, j, logger) {
 		add(l)
 	}

@@ -105,6 +105,7 @@ func checkSchedules(orgs []orgConfig) error {
 type configParser struct {
 	file, dir string
 	getenv    env
+	urlVars   map[string]bool // ${VAR}s in the file's database URLs
 }
 
 func (p *configParser) errorf(n *yaml.Node, format string, args ...any) error {
@@ -119,17 +120,12 @@ func (p *configParser) document(doc *yaml.Node) ([]orgConfig, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, p.errorf(root, "expected a mapping with defaults: and organizations:")
 	}
-	var defaults map[string]configValue
-	var list *yaml.Node
+	var defaultsNode, list *yaml.Node
 	for i := 0; i < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		switch k.Value {
 		case "defaults":
-			d, err := p.values(v, false)
-			if err != nil {
-				return nil, err
-			}
-			defaults = d
+			defaultsNode = v
 		case "organizations":
 			list = v
 		default:
@@ -138,6 +134,20 @@ func (p *configParser) document(doc *yaml.Node) ([]orgConfig, error) {
 	}
 	if list == nil || list.Kind != yaml.SequenceNode || len(list.Content) == 0 {
 		return nil, fmt.Errorf("%s: organizations: must list at least one organisation", p.file)
+	}
+	// The ${VAR}s of every database URL are known before any *_env is
+	// checked, wherever in the file either is.
+	p.urlVars = map[string]bool{}
+	for _, n := range append([]*yaml.Node{defaultsNode}, list.Content...) {
+		urlVarsOf(n, p.urlVars)
+	}
+	var defaults map[string]configValue
+	if defaultsNode != nil {
+		d, err := p.values(defaultsNode, false)
+		if err != nil {
+			return nil, err
+		}
+		defaults = d
 	}
 	var out []orgConfig
 	seen := map[string]int{}
@@ -187,7 +197,11 @@ func (p *configParser) values(n *yaml.Node, organisation bool) (map[string]confi
 			return nil, p.errorf(v, "%s must be a single value", k.Value)
 		}
 		text := v.Value
-		if !slices.Contains(secretNameKeys(), k.Value) {
+		if slices.Contains(secretNameKeys(), k.Value) {
+			if err := p.checkSecretName(k.Value, v); err != nil {
+				return nil, err
+			}
+		} else {
 			var err error
 			if text, err = p.expand(v, text); err != nil {
 				return nil, err

@@ -12,6 +12,8 @@ const (
 	envPartnerSecret      = "PARCHMENT_PARTNER_SECRET"
 	envUserID             = "PARCHMENT_USER_ID"
 	envOrganizationSecret = "PARCHMENT_ORGANIZATION_SECRET"
+	envUIUsername         = "PARCHMENT_UI_USERNAME" // worker --ui's login
+	envUIPassword         = "PARCHMENT_UI_PASSWORD"
 )
 
 func firstSet(vals ...string) string {

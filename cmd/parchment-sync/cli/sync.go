@@ -174,6 +174,7 @@ func (a *app) runSync(ctx context.Context, mode psync.Mode, f *syncFlags) error 
 	if err != nil {
 		return err
 	}
+	warnExposedLedgers(jobs, logger)
 	results := a.runJobs(ctx, mode, f, jobs, logger, display)
 	defer func() {
 		for _, r := range results {

@@ -50,7 +50,7 @@ them with jobs.`,
 	fs.DurationVar(&w.rescueAfter, "rescue-after", queue.DefaultRescueAfter, "a job still running after this long is taken to be a dead worker's and handed to another (at least --job-timeout; River checks every 30 s)")
 	fs.DurationVar(&w.lockedSnooze, "locked-snooze", queue.DefaultLockedSnooze, "how long a job waits when another run (a manual apply) holds its organisation")
 	fs.DurationVar(&w.shutdownGrace, "shutdown-grace", queue.DefaultShutdownGrace, "on SIGTERM, how long running syncs may finish before they are stopped and their jobs handed back")
-	fs.StringVar(&w.ui, "ui", "", "also serve River's web UI at ADDR (host:port); it has no login, so keep it on 127.0.0.1 or behind an authenticating proxy")
+	fs.StringVar(&w.ui, "ui", "", "also serve River's web UI at ADDR (host:port); on an address other than loopback it asks for the login in PARCHMENT_UI_USERNAME and PARCHMENT_UI_PASSWORD")
 	fs.StringVar(&w.pushgateway, "pushgateway", "", "after each sync, push its organisation's metrics to the Prometheus Pushgateway at URL (job parchment_sync, grouped by organization)")
 	fs.StringVar(&w.logLevel, "log-level", "info", "stderr log level: debug, info, warn or error")
 	fs.StringVar(&w.logFormat, "log-format", logFormatAuto, "stderr log format: auto (text on a terminal, JSON lines otherwise), text or json")
@@ -97,6 +97,13 @@ func (a *app) runWorker(ctx context.Context, w *workerFlags) error {
 	if err := w.check(); err != nil {
 		return withCode(ExitUsage, err)
 	}
+	var login *uiLogin
+	if w.ui != "" {
+		var err error
+		if login, err = uiLoginFor(w.ui, a.getenv); err != nil {
+			return withCode(ExitUsage, err)
+		}
+	}
 	logger, err := a.loggerTo(a.stderr, w.logLevel, w.logFormat)
 	if err != nil {
 		return withCode(ExitUsage, err)
@@ -133,7 +140,7 @@ func (a *app) runWorker(ctx context.Context, w *workerFlags) error {
 		return withCode(ExitUsage, err)
 	}
 	if w.ui != "" {
-		stop, err := serveUI(ctx, w.ui, worker.Client(), logger)
+		stop, err := serveUI(ctx, w.ui, login, worker.Client(), logger)
 		if err != nil {
 			return withCode(ExitUsage, fmt.Errorf("--ui: %w", err))
 		}

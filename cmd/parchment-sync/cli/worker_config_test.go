@@ -105,6 +105,8 @@ func TestWorkerServesRiverUI(t *testing.T) {
 	path, vars, _ := f.clinics(1, 1, "")
 	res := f.runWith(vars, "enqueue", "--config", path)
 	require.Equal(t, ExitOK, res.code, res.stderr)
+	// With a login set, even loopback asks for it.
+	vars[envUIUsername], vars[envUIPassword] = "ops", "ui-test-password"
 	w := f.runWorker(vars, "--config", path, "--ui", "127.0.0.1:0")
 	var url string
 	require.Eventually(t, func() bool {
@@ -115,13 +117,20 @@ func TestWorkerServesRiverUI(t *testing.T) {
 	}, 30*time.Second, 20*time.Millisecond, w.out.String())
 
 	get := func(path string) (int, string) {
-		resp, err := http.Get(url + path)
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url+path, nil)
+		require.NoError(t, err)
+		req.SetBasicAuth("ops", "ui-test-password")
+		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		defer resp.Body.Close()
 		body, err := io.ReadAll(resp.Body)
 		require.NoError(t, err)
 		return resp.StatusCode, string(body)
 	}
+	resp, err := http.Get(url + "api/jobs")
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "no login, no UI")
 	code, body := get("")
 	require.Equal(t, http.StatusOK, code)
 	require.Contains(t, strings.ToLower(body), "<html")

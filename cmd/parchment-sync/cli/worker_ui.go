@@ -18,8 +18,9 @@ const uiShutdownTimeout = 5 * time.Second
 
 // serveUI serves River's web UI (jobs, queues, states; retry and cancel
 // buttons) at addr until ctx ends or stop is called. Job rows hold only
-// organisation names, so the UI shows no secret; but it has no login.
-func serveUI(ctx context.Context, addr string, client *river.Client[pgx.Tx], logger *slog.Logger) (stop func(), err error) {
+// organisation names, so the UI shows no secret; a non-nil login is asked
+// of every request (uiLoginFor decides when).
+func serveUI(ctx context.Context, addr string, login *uiLogin, client *river.Client[pgx.Tx], logger *slog.Logger) (stop func(), err error) {
 	handler, err := riverui.NewHandler(&riverui.HandlerOpts{
 		Endpoints: riverui.NewEndpoints(client, nil),
 		Logger:    logger.With("component", "riverui"),
@@ -37,7 +38,11 @@ func serveUI(ctx context.Context, addr string, client *river.Client[pgx.Tx], log
 		ln.Close()
 		return nil, err
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	var h http.Handler = handler
+	if login != nil {
+		h = requireLogin(handler, *login)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -45,7 +50,7 @@ func serveUI(ctx context.Context, addr string, client *river.Client[pgx.Tx], log
 			logger.Error("River UI stopped", "error", err)
 		}
 	}()
-	logger.Info("River UI serving", "url", "http://"+ln.Addr().String()+"/")
+	logger.Info("River UI serving", "url", "http://"+ln.Addr().String()+"/", "login", login != nil)
 	return func() {
 		sctx, scancel := context.WithTimeout(context.Background(), uiShutdownTimeout)
 		defer scancel()
