@@ -81,3 +81,62 @@ func TestReadScopeRefusalFailsOnlyTheReads(t *testing.T) {
 	require.Equal(t, 3, r.Counts.Failed, "each refresh read is reported failed")
 	require.Equal(t, 1, f.server.Counters().Requests["get"], "after the first refusal no read is sent")
 }
+
+// A list with pagination beside data is followed page by page: every
+// existing user is found (adoption needs the whole list).
+func TestAdoptionFindsUsersPastTheFirstPageOfTopLevelPagination(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{ListShape: parchmenttest.ListTopLevel})
+	people := rostertest.Staff(120)
+	for _, p := range people {
+		_, err := f.server.SeedUser(f.org, parchmenttest.User{ExternalUserID: p.ID, Email: p.Email, GivenName: p.Given, FamilyName: p.Family, AccessRoles: []string{"receptionist"}})
+		require.NoError(t, err)
+	}
+	// The create of the last person is answered "exists" with no id: only
+	// the listing's second page finds them.
+	rows := rowsOf(t, people[119:])
+	r := f.apply(rows)
+	require.Equal(t, 1, r.Counts.Adopt, "found past the first page")
+	require.Len(t, f.server.Snapshot(f.org), 120, "no second user")
+}
+
+// Under strict scopes a token request naming an unapproved scope is
+// refused; the client asks again without it and the run goes on.
+func TestStrictScopesDropTheUnapprovedScope(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{StrictScopes: true, Scopes: []string{"create:user", "read:user", "read:users"}})
+	people := rostertest.Staff(3)
+	cfg := f.config(f.partnerClient())
+	r, err := psync.Apply(t.Context(), cfg, rowsOf(t, people))
+	require.NoError(t, err)
+	require.Equal(t, psync.Counts{Create: 3}, r.Counts)
+	require.NotEmpty(t, r.Warnings, "the run says update:user is not granted")
+}
+
+// Partial provider creates chosen by HPI-I suffix, as the sandbox flag
+// --partial-provider-hpii-suffix does: each prescriber ends with their
+// provider fields.
+func TestPartialProviderCreatesByHPIISuffix(t *testing.T) {
+	t.Parallel()
+	people := rostertest.Staff(16) // four providers
+	suffixes := map[string]parchmenttest.CreateAnswer{}
+	for i, p := range people {
+		if p.HPII != "" {
+			suffixes[p.HPII[10:]] = []parchmenttest.CreateAnswer{parchmenttest.ProviderNotFound, parchmenttest.ProviderAlreadyExists}[i%2]
+		}
+	}
+	require.Len(t, suffixes, 4)
+	f := setup(t, parchmenttest.Config{PartialProviderHPII: suffixes})
+	rows := rowsOf(t, people)
+	r := f.apply(rows)
+	require.Equal(t, psync.Counts{Create: 16}, r.Counts)
+	require.Len(t, f.server.UpdateLog(), 4, "each prescriber's provider fields sent by update")
+	for _, u := range f.server.Snapshot(f.org) {
+		for _, p := range people {
+			if p.ID == u.ExternalUserID && p.HPII != "" {
+				require.Equal(t, p.HPII, u.HPIINumber)
+			}
+		}
+	}
+	require.Equal(t, psync.Counts{Unchanged: 16}, f.apply(rows).Counts)
+}
