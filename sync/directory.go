@@ -13,47 +13,100 @@ import (
 // directory is a run's cached listing of the organisation's users, used to
 // find a person Parchment says exists when its answer carried no id. The
 // API has no filter, so one listing serves every lookup that it is fresh
-// enough for.
+// enough for, and look-ups that need a new one share it: they run with the
+// run's concurrency, never one at a time behind a lock held over the call.
 type directory struct {
 	api API
 	// recordReads keeps the attempts of users read to learn their email.
 	recordReads func(op, externalID string, as []parchment.Attempt)
 
-	mu        gosync.Mutex
-	users     []parchment.ListedUser
-	fetchedAt time.Time
+	mu      gosync.Mutex
+	current *listing // the newest complete listing
+	flight  *listing // a listing under way
+}
+
+// listing is one listing of the organisation's users.
+type listing struct {
+	started time.Time
+	done    chan struct{}
+	users   []parchment.ListedUser
+	err     error
+
+	// learnt guards users' emails read one by one, for listings of API
+	// versions that carry none.
+	learnt gosync.Mutex
 }
 
 // find looks a person up by external_user_id, else by a single
-// case-insensitive email match. A listing taken before since may predate
-// the user, so a miss in it is retried once on a fresh listing; concurrent
-// callers share that listing. Two users with the email is an error: which
-// one is this person is a person's call.
+// case-insensitive email match. A listing begun before since may predate
+// the user, so a miss in it is retried once on a newer listing. Two users
+// with the email is an error: which one is this person is a person's call.
+// attempts are the listing's when this call made it.
 func (d *directory) find(ctx context.Context, externalID, email string, since time.Time) (u parchment.ListedUser, byExternalID, found bool, attempts []parchment.Attempt, err error) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if !d.fetchedAt.IsZero() {
-		if u, byExternalID, found, err = d.match(ctx, externalID, email); found || err != nil || !d.fetchedAt.Before(since) {
+	cur := d.current
+	d.mu.Unlock()
+	if cur != nil {
+		if u, byExternalID, found, err = d.match(ctx, cur, externalID, email); found || err != nil || !cur.started.Before(since) {
 			return u, byExternalID, found, nil, err
 		}
 	}
-	fetchedAt := time.Now()
+	l, attempts, err := d.list(ctx, since)
+	if err != nil {
+		return u, false, false, attempts, err
+	}
+	u, byExternalID, found, err = d.match(ctx, l, externalID, email)
+	return u, byExternalID, found, attempts, err
+}
+
+// list returns a listing begun no earlier than since: one under way, or a
+// new one this call makes (and then returns the attempts of).
+func (d *directory) list(ctx context.Context, since time.Time) (*listing, []parchment.Attempt, error) {
+	d.mu.Lock()
+	if f := d.flight; f != nil && !f.started.Before(since) {
+		d.mu.Unlock()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+		if f.err != nil {
+			// The look-up that made the listing records its attempts.
+			return nil, nil, fmt.Errorf("list users (a listing shared with other look-ups failed): %s", f.err)
+		}
+		return f, nil, nil
+	}
+	f := &listing{started: time.Now(), done: make(chan struct{})}
+	d.flight = f
+	d.mu.Unlock()
+
 	list, err := d.api.ListUsers(ctx)
+	var attempts []parchment.Attempt
 	if err != nil {
 		if pe, ok := parchment.AsError(err); ok {
 			attempts = pe.Attempts
 		}
-		return u, false, false, attempts, err
+		f.err = err
+	} else {
+		f.users, attempts = list.Users, list.Attempts
 	}
-	d.users, d.fetchedAt = list.Users, fetchedAt
-	u, byExternalID, found, err = d.match(ctx, externalID, email)
-	return u, byExternalID, found, list.Attempts, err
+	d.mu.Lock()
+	if d.flight == f {
+		d.flight = nil
+	}
+	if err == nil && (d.current == nil || d.current.started.Before(f.started)) {
+		d.current = f
+	}
+	d.mu.Unlock()
+	close(f.done)
+	return f, attempts, err
 }
 
-// match needs d.mu held. Listings of some API versions carry no email; the
-// users that could be this person are then read one by one, once a run.
-func (d *directory) match(ctx context.Context, externalID, email string) (parchment.ListedUser, bool, bool, error) {
-	for _, u := range d.users {
+// match finds the person in l. Listings of some API versions carry no
+// email; the users that could be this person are then read one by one,
+// once a listing.
+func (d *directory) match(ctx context.Context, l *listing, externalID, email string) (parchment.ListedUser, bool, bool, error) {
+	for _, u := range l.users {
 		if u.ExternalUserID != "" && u.ExternalUserID == externalID {
 			return u, true, true, nil
 		}
@@ -61,9 +114,11 @@ func (d *directory) match(ctx context.Context, externalID, email string) (parchm
 	if email == "" {
 		return parchment.ListedUser{}, false, false, nil
 	}
+	l.learnt.Lock()
+	defer l.learnt.Unlock()
 	var hits []parchment.ListedUser
-	for i := range d.users {
-		u := &d.users[i]
+	for i := range l.users {
+		u := &l.users[i]
 		// A user listed under another external id belongs to someone else's
 		// record, whatever its email: linking it is a person's decision.
 		if u.ExternalUserID != "" && u.ExternalUserID != externalID {
