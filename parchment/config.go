@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	redactText "github.com/parchment-sync/parchment-sync/internal/redact"
 )
 
 // Scopes the API knows. A token only carries those the organisation allows.
@@ -71,6 +73,12 @@ type Config struct {
 	// timeout that does not follow redirects.
 	HTTPClient *http.Client
 
+	// Redactor cleans what the server writes (an error's title, detail,
+	// validation messages, a failed exchange's cause) before it reaches
+	// errors, attempts and logs. The Client registers its own secrets with
+	// it. Defaults to one knowing only those.
+	Redactor *redactText.Redactor
+
 	// Rate is the most requests per second the Client sends to the
 	// organisation, shared by every goroutine using it. Defaults to 10.
 	// It is a ceiling: the Client starts there, and when the server answers
@@ -121,6 +129,9 @@ func (cfg Config) withDefaults() Config {
 	cfg.MaxAttempts = orDefault(cfg.MaxAttempts, DefaultMaxAttempts)
 	cfg.MinBackoff = orDefault(cfg.MinBackoff, DefaultMinBackoff)
 	cfg.MaxBackoff = orDefault(cfg.MaxBackoff, DefaultMaxBackoff)
+	if cfg.Redactor == nil {
+		cfg.Redactor = redactText.New()
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}

@@ -111,6 +111,10 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 			return interrupted(ErrNotSent)
 		}
 		res, att, e := c.send(ctx, req, body, bearer)
+		if e != nil {
+			c.scrub(e)
+			att.Err = e.summary()
+		}
 		attempts = append(attempts, att)
 		c.log.Debug("parchment attempt", "op", req.op, "attempt", len(attempts), "status", att.Status,
 			"request_id", att.RequestID, "duration", att.Duration, "error", att.Err)

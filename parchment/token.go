@@ -151,6 +151,7 @@ func (c *Client) fetchToken(ctx context.Context) (issued, error) {
 	if data.AccessToken == "" {
 		return issued{}, res.unreadable("token", "no accessToken in the answer")
 	}
+	c.cfg.Redactor.Add(data.AccessToken)
 	ttl := time.Duration(data.ExpiresIn) * time.Second
 	c.log.Debug("parchment token renewed", "expires_in", ttl, "scopes", data.Scope, "request_id", res.RequestID)
 	return issued{token: data.AccessToken, ttl: ttl, scopes: data.Scope}, nil

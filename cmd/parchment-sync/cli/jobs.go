@@ -94,6 +94,7 @@ func (a *app) jobs(mode psync.Mode, f *syncFlags) ([]job, error) {
 	}
 	var errs []error
 	for _, j := range jobs {
+		a.registerSecrets(j)
 		errs = append(errs, a.checkJob(mode, j)...)
 	}
 	if len(errs) > 0 {

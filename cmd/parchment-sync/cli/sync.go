@@ -202,11 +202,11 @@ func (a *app) runJob(ctx context.Context, mode psync.Mode, f *syncFlags, j job, 
 	var lastSuccess time.Time
 	rows, err := j.source.open(ctx, logger)
 	if err != nil {
-		return nil, lastSuccess, err
+		return nil, lastSuccess, a.cleanErr(err)
 	}
 	cfg := psync.Config{
 		OrganizationID: j.orgID, Concurrency: j.concurrency, Source: j.source.name(), Logger: logger,
-		Refresh: j.refresh, Expect: j.expect, Progress: progress,
+		Refresh: j.refresh, Expect: j.expect, Progress: progress, Redact: a.redactor.Secrets,
 	}
 	j.lifecycle.apply(&cfg)
 	if mode == psync.ModeApply || j.refresh {
@@ -218,7 +218,7 @@ func (a *app) runJob(ctx context.Context, mode psync.Mode, f *syncFlags, j job, 
 	}
 	store, err := ledger.Open(ctx, j.ledgerURL, logger)
 	if err != nil {
-		return nil, lastSuccess, ledgerErr(err)
+		return nil, lastSuccess, ledgerErr(a.redactor.SecretsErr(err))
 	}
 	defer store.Close()
 	cfg.Store = store
@@ -307,6 +307,7 @@ func (a *app) parchmentConfig(j job, logger *slog.Logger) parchment.Config {
 		Rate:               j.rate,
 		Burst:              j.burst,
 		Logger:             logger,
+		Redactor:           a.redactor,
 	}
 	// A ready token wins: partner credentials are only for fetching one.
 	if cfg.Token == "" {
