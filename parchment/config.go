@@ -34,6 +34,9 @@ const (
 	DefaultMinBackoff  = 500 * time.Millisecond
 	DefaultMaxBackoff  = 30 * time.Second
 	DefaultHTTPTimeout = 30 * time.Second
+	// DefaultMaxRetryAfter is the longest Retry-After honoured: a server
+	// asking for more is treated as unreachable for this run.
+	DefaultMaxRetryAfter = 5 * time.Minute
 )
 
 // Config configures a Client. Zero fields take the default their comment
@@ -72,6 +75,12 @@ type Config struct {
 	// HTTPClient sends every request. Defaults to a client with a 30 s
 	// timeout that does not follow redirects.
 	HTTPClient *http.Client
+
+	// MaxRetryAfter is the longest Retry-After the Client waits. An answer
+	// asking for more fails the call fatally (the Client sends nothing
+	// more), rather than hold the organisation for as long as a server
+	// says. Defaults to 5 minutes.
+	MaxRetryAfter time.Duration
 
 	// Redactor cleans what the server writes (an error's title, detail,
 	// validation messages, a failed exchange's cause) before it reaches
@@ -118,9 +127,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{
-			Timeout: DefaultHTTPTimeout,
 			// The API never redirects; following one would resend
 			// credentials somewhere unexpected.
+			Timeout:       DefaultHTTPTimeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}
 	}
@@ -129,6 +138,7 @@ func (cfg Config) withDefaults() Config {
 	cfg.MaxAttempts = orDefault(cfg.MaxAttempts, DefaultMaxAttempts)
 	cfg.MinBackoff = orDefault(cfg.MinBackoff, DefaultMinBackoff)
 	cfg.MaxBackoff = orDefault(cfg.MaxBackoff, DefaultMaxBackoff)
+	cfg.MaxRetryAfter = orDefault(cfg.MaxRetryAfter, DefaultMaxRetryAfter)
 	if cfg.Redactor == nil {
 		cfg.Redactor = redactText.New()
 	}
@@ -187,6 +197,9 @@ func (cfg Config) validate() error {
 	}
 	if cfg.MinBackoff < 0 || cfg.MaxBackoff < cfg.MinBackoff {
 		bad("need 0 < MinBackoff <= MaxBackoff, got %v and %v", cfg.MinBackoff, cfg.MaxBackoff)
+	}
+	if cfg.MaxRetryAfter < 0 {
+		bad("MaxRetryAfter must be positive, got %v", cfg.MaxRetryAfter)
 	}
 	return errors.Join(errs...)
 }

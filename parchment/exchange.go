@@ -129,6 +129,9 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 			return res, nil
 		}
 		last = e
+		if c.tooLongWait(e) {
+			return fail(e)
+		}
 		backoffWait, ok := e.retryAfter, e.hasRetryAfter
 		if !ok {
 			backoffWait = backoff(len(attempts), c.cfg.MinBackoff, c.cfg.MaxBackoff, c.jitter)
