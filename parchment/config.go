@@ -33,7 +33,7 @@ const (
 	DefaultMaxAttempts = 6
 	DefaultMinBackoff  = 500 * time.Millisecond
 	DefaultMaxBackoff  = 30 * time.Second
-	DefaultHTTPTimeout = 30 * time.Second
+	DefaultCallTimeout = 30 * time.Second
 	// DefaultMaxRetryAfter is the longest Retry-After honoured: a server
 	// asking for more is treated as unreachable for this run.
 	DefaultMaxRetryAfter = 5 * time.Minute
@@ -72,9 +72,16 @@ type Config struct {
 	// and delete:user.
 	Scopes []string
 
-	// HTTPClient sends every request. Defaults to a client with a 30 s
-	// timeout that does not follow redirects.
+	// HTTPClient sends every request. Defaults to a client that does not
+	// follow redirects; CallTimeout bounds each request.
 	HTTPClient *http.Client
+
+	// CallTimeout bounds one request, from sending it to the last byte of
+	// the answer. A request cut off by it got no answer, even when its
+	// headers had arrived: it is retried like one that got no response,
+	// and counts as silence toward taking Parchment to be unreachable.
+	// Defaults to 30 s.
+	CallTimeout time.Duration
 
 	// MaxRetryAfter is the longest Retry-After the Client waits. An answer
 	// asking for more fails the call fatally (the Client sends nothing
@@ -129,7 +136,6 @@ func (cfg Config) withDefaults() Config {
 		cfg.HTTPClient = &http.Client{
 			// The API never redirects; following one would resend
 			// credentials somewhere unexpected.
-			Timeout:       DefaultHTTPTimeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}
 	}
@@ -138,6 +144,7 @@ func (cfg Config) withDefaults() Config {
 	cfg.MaxAttempts = orDefault(cfg.MaxAttempts, DefaultMaxAttempts)
 	cfg.MinBackoff = orDefault(cfg.MinBackoff, DefaultMinBackoff)
 	cfg.MaxBackoff = orDefault(cfg.MaxBackoff, DefaultMaxBackoff)
+	cfg.CallTimeout = orDefault(cfg.CallTimeout, DefaultCallTimeout)
 	cfg.MaxRetryAfter = orDefault(cfg.MaxRetryAfter, DefaultMaxRetryAfter)
 	if cfg.Redactor == nil {
 		cfg.Redactor = redactText.New()
@@ -197,6 +204,9 @@ func (cfg Config) validate() error {
 	}
 	if cfg.MinBackoff < 0 || cfg.MaxBackoff < cfg.MinBackoff {
 		bad("need 0 < MinBackoff <= MaxBackoff, got %v and %v", cfg.MinBackoff, cfg.MaxBackoff)
+	}
+	if cfg.CallTimeout < 0 {
+		bad("CallTimeout must be positive, got %v", cfg.CallTimeout)
 	}
 	if cfg.MaxRetryAfter < 0 {
 		bad("MaxRetryAfter must be positive, got %v", cfg.MaxRetryAfter)

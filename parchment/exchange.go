@@ -110,11 +110,7 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 		if stopping(ctx) {
 			return interrupted(ErrNotSent)
 		}
-		res, att, e := c.send(ctx, req, body, bearer)
-		if e != nil {
-			c.scrub(e)
-			att.Err = e.summary()
-		}
+		res, att, e := c.sendWithin(ctx, req, body, bearer)
 		attempts = append(attempts, att)
 		c.log.Debug("parchment attempt", "op", req.op, "attempt", len(attempts), "status", att.Status,
 			"request_id", att.RequestID, "duration", att.Duration, "error", att.Err)

@@ -34,7 +34,7 @@ type configValue struct {
 func configKeys() []string {
 	return []string{
 		"name", "organization_id", "api_url", "ledger", "csv", "mapping", "source_db", "source_query",
-		"rate", "burst", "concurrency", "max_retry_after", "leavers", "absent_runs", "max_leavers", "max_leavers_percent",
+		"rate", "burst", "concurrency", "call_timeout", "max_retry_after", "leavers", "absent_runs", "max_leavers", "max_leavers_percent",
 		"organization_secret_env", "token_env", "partner_id_env", "partner_secret_env", "user_id_env",
 		"schedule", "timezone",
 	}

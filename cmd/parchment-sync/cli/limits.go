@@ -10,26 +10,30 @@ import (
 )
 
 // callLimits bound how long Parchment can hold an organisation's run: a
-// server asking to wait longer than --max-retry-after is taken to be
-// unreachable, rather than holding the organisation's lock for days.
+// request whose answer is not whole within --call-timeout got no answer
+// (three such calls in a row end the run as unreachable), and a server
+// asking to wait longer than --max-retry-after is taken to be unreachable,
+// rather than holding the organisation's lock for days.
 type callLimits struct {
-	maxRetryAfter time.Duration
+	callTimeout, maxRetryAfter time.Duration
 }
 
-// limitKeys pairs each limit's config key with its flag.
-func (l *callLimits) limitKeys() []struct {
+type limitKey struct {
 	key, flag string
 	into      *time.Duration
-} {
-	return []struct {
-		key, flag string
-		into      *time.Duration
-	}{
-		{"max_retry_after", "max-retry-after", &l.maxRetryAfter},
+	def       time.Duration
+}
+
+// keys pairs each limit's config key with its flag and default.
+func (l *callLimits) keys() []limitKey {
+	return []limitKey{
+		{"call_timeout", "call-timeout", &l.callTimeout, parchment.DefaultCallTimeout},
+		{"max_retry_after", "max-retry-after", &l.maxRetryAfter, parchment.DefaultMaxRetryAfter},
 	}
 }
 
 func (l *callLimits) register(fs *pflag.FlagSet) {
+	fs.DurationVar(&l.callTimeout, "call-timeout", parchment.DefaultCallTimeout, "longest one request to Parchment may take, headers and body; one cut off got no answer (three calls in a row without one end the run, exit 3)")
 	fs.DurationVar(&l.maxRetryAfter, "max-retry-after", parchment.DefaultMaxRetryAfter, "longest Retry-After honoured; an answer asking for more ends the run as unreachable (exit 3)")
 }
 
@@ -37,7 +41,7 @@ func (l *callLimits) register(fs *pflag.FlagSet) {
 // flag was given.
 func (l *callLimits) fromConfig(o orgConfig, set *pflag.FlagSet) []error {
 	var errs []error
-	for _, k := range l.limitKeys() {
+	for _, k := range l.keys() {
 		if set.Changed(k.flag) {
 			continue
 		}
@@ -51,14 +55,14 @@ func (l *callLimits) fromConfig(o orgConfig, set *pflag.FlagSet) []error {
 // check says which limit is unusable, naming where it was set.
 func (l *callLimits) check(where func(key string) string) []string {
 	var msgs []string
-	for _, k := range l.limitKeys() {
+	for _, k := range l.keys() {
 		if *k.into <= 0 {
-			msgs = append(msgs, fmt.Sprintf("%s must be above 0, such as %v", where(k.key), parchment.DefaultMaxRetryAfter))
+			msgs = append(msgs, fmt.Sprintf("%s must be above 0, such as %v", where(k.key), k.def))
 		}
 	}
 	return msgs
 }
 
 func (l *callLimits) apply(cfg *parchment.Config) {
-	cfg.MaxRetryAfter = l.maxRetryAfter
+	cfg.CallTimeout, cfg.MaxRetryAfter = l.callTimeout, l.maxRetryAfter
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 )
 
 // A server asking to wait 11.6 days ends the run at once as unreachable,
@@ -29,10 +31,31 @@ func TestRetryAfterBeyondTheCapEndsTheRun(t *testing.T) {
 	require.EqualValues(t, 1, calls.Load(), "nothing more is sent")
 }
 
-func TestMaxRetryAfterMustBePositive(t *testing.T) {
+// Three calls whose bodies stall past --call-timeout got no answer: the
+// run ends as unreachable instead of spending the timeout on every row.
+func TestStalledBodiesEndTheRunAsUnreachable(t *testing.T) {
+	t.Parallel()
+	h := setupHostile(t, parchmenttest.Trickle(20*time.Millisecond))
+	res := h.apply(20, "--output", "json", "--call-timeout", "100ms", "--concurrency", "3")
+	require.Equal(t, ExitAborted, res.code, res.stderr)
+	require.Contains(t, res.stderr, "unreachable")
+	require.Contains(t, res.stderr, "stalled")
+	report := decodeReport(t, res.stdout)
+	require.Less(t, report["counts"].(map[string]any)["failed"], 20.0, "the run stopped instead of going row by row")
+	_, attempts := h.attempts()
+	require.NotEmpty(t, attempts)
+	for _, a := range attempts {
+		require.Zero(t, a.HTTPStatus, "a stalled answer is recorded as none")
+		require.Less(t, a.Duration, 2*time.Second)
+	}
+}
+
+func TestCallLimitsMustBePositive(t *testing.T) {
 	t.Parallel()
 	h := setupHostile(t, http.NotFoundHandler())
-	res := h.apply(1, "--max-retry-after", "0s")
-	require.Equal(t, ExitUsage, res.code, res.stderr)
-	require.Contains(t, res.stderr, "--max-retry-after must be above 0")
+	for flag, example := range map[string]string{"--call-timeout": "30s", "--max-retry-after": "5m0s"} {
+		res := h.apply(1, flag, "0s")
+		require.Equal(t, ExitUsage, res.code, res.stderr)
+		require.Contains(t, res.stderr, flag+" must be above 0, such as "+example)
+	}
 }
