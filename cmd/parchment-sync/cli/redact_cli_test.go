@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -10,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/parchment-sync/parchment-sync/internal/redact"
 )
 
 // echoingServer refuses every call with an error that echoes the request's
@@ -75,4 +79,33 @@ func TestEchoedSecretsReachNoOutput(t *testing.T) {
 	require.Contains(t, shownText.stdout, "req_20261205_1234567890")
 	require.Contains(t, ledgerText.String(), "[redacted]", "the attempts say what was removed")
 	require.Contains(t, res.stdout, "x-organization-secret", "the header's name stays")
+}
+
+// A database's error text never carries the password of its URL, and no
+// log line carries a secret, whatever a caller logs.
+func TestDatabasePasswordsReachNoOutput(t *testing.T) {
+	t.Parallel()
+	h := setupHostile(t, echoingServer())
+	const password = "pw-CANARY-source-db-42"
+	res := h.runWith(h.vars(), "apply", "--source-db", "postgres://staff:"+password+"@127.0.0.1:1/staff?connect_timeout=2",
+		"--source-query", "select 1", "--log-level", "debug")
+	require.Equal(t, ExitUsage, res.code, res.stderr)
+	require.Contains(t, res.stderr, "staff database")
+	require.NotContains(t, res.stderr, password)
+	require.NotContains(t, res.stdout, password)
+}
+
+func TestLogsCarryNoRegisteredSecret(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	a := &app{stderr: &out, redactor: redact.New("sec-CANARY-log")}
+	logger, err := a.loggerTo(&out, "debug", logFormatJSON)
+	require.NoError(t, err)
+	logger.With("context", "sec-CANARY-log").WithGroup("g").Warn("failed: sec-CANARY-log",
+		"error", errors.New("server said Bearer abc and sec-CANARY-log"), "request_id", "req_123456789",
+		slog.Group("nested", "value", "sec-CANARY-log"))
+	require.NotContains(t, out.String(), "sec-CANARY-log")
+	require.NotContains(t, out.String(), "Bearer abc")
+	require.Contains(t, out.String(), "req_123456789", "request ids stay whole")
+	require.Equal(t, 5, strings.Count(out.String(), "[redacted]"), out.String())
 }
