@@ -48,7 +48,7 @@ func (c Class) String() string {
 // uses it too.
 func (e *Error) Class() Class {
 	switch {
-	case errors.Is(e.Err, ErrStopped):
+	case errors.Is(e.Err, ErrStopped), errors.Is(e.Err, ErrRetryAfterTooLong):
 		return ClassFatal
 	case e.canceled:
 		return ClassRetry

@@ -33,6 +33,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.Redactor.Add(cfg.OrganizationSecret, cfg.Token, cfg.PartnerSecret)
 	c := &Client{
 		cfg:    cfg,
 		base:   base.String(),

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	redactText "github.com/parchment-sync/parchment-sync/internal/redact"
 )
 
 // Scopes the API knows. A token only carries those the organisation allows.
@@ -32,7 +34,10 @@ const (
 	DefaultMaxAttempts = 6
 	DefaultMinBackoff  = 500 * time.Millisecond
 	DefaultMaxBackoff  = 30 * time.Second
-	DefaultHTTPTimeout = 30 * time.Second
+	DefaultCallTimeout = 30 * time.Second
+	// DefaultMaxRetryAfter is the longest Retry-After honoured: a server
+	// asking for more is treated as unreachable for this run.
+	DefaultMaxRetryAfter = 5 * time.Minute
 )
 
 // Config configures a Client. Zero fields take the default their comment
@@ -69,9 +74,28 @@ type Config struct {
 	// not approved for, so no call's unneeded scope is asked for.
 	Scopes []string
 
-	// HTTPClient sends every request. Defaults to a client with a 30 s
-	// timeout that does not follow redirects.
+	// HTTPClient sends every request. Defaults to a client that does not
+	// follow redirects; CallTimeout bounds each request.
 	HTTPClient *http.Client
+
+	// CallTimeout bounds one request, from sending it to the last byte of
+	// the answer. A request cut off by it got no answer, even when its
+	// headers had arrived: it is retried like one that got no response,
+	// and counts as silence toward taking Parchment to be unreachable.
+	// Defaults to 30 s.
+	CallTimeout time.Duration
+
+	// MaxRetryAfter is the longest Retry-After the Client waits. An answer
+	// asking for more fails the call fatally (the Client sends nothing
+	// more), rather than hold the organisation for as long as a server
+	// says. Defaults to 5 minutes.
+	MaxRetryAfter time.Duration
+
+	// Redactor cleans what the server writes (an error's title, detail,
+	// validation messages, a failed exchange's cause) before it reaches
+	// errors, attempts and logs. The Client registers its own secrets with
+	// it. Defaults to one knowing only those.
+	Redactor *redactText.Redactor
 
 	// Rate is the most requests per second the Client sends to the
 	// organisation, shared by every goroutine using it. Defaults to 10.
@@ -112,7 +136,6 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{
-			Timeout: DefaultHTTPTimeout,
 			// The API never redirects; following one would resend
 			// credentials somewhere unexpected.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -123,6 +146,11 @@ func (cfg Config) withDefaults() Config {
 	cfg.MaxAttempts = orDefault(cfg.MaxAttempts, DefaultMaxAttempts)
 	cfg.MinBackoff = orDefault(cfg.MinBackoff, DefaultMinBackoff)
 	cfg.MaxBackoff = orDefault(cfg.MaxBackoff, DefaultMaxBackoff)
+	cfg.CallTimeout = orDefault(cfg.CallTimeout, DefaultCallTimeout)
+	cfg.MaxRetryAfter = orDefault(cfg.MaxRetryAfter, DefaultMaxRetryAfter)
+	if cfg.Redactor == nil {
+		cfg.Redactor = redactText.New()
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -178,6 +206,12 @@ func (cfg Config) validate() error {
 	}
 	if cfg.MinBackoff < 0 || cfg.MaxBackoff < cfg.MinBackoff {
 		bad("need 0 < MinBackoff <= MaxBackoff, got %v and %v", cfg.MinBackoff, cfg.MaxBackoff)
+	}
+	if cfg.CallTimeout < 0 {
+		bad("CallTimeout must be positive, got %v", cfg.CallTimeout)
+	}
+	if cfg.MaxRetryAfter < 0 {
+		bad("MaxRetryAfter must be positive, got %v", cfg.MaxRetryAfter)
 	}
 	return errors.Join(errs...)
 }

@@ -40,6 +40,8 @@ type Error struct {
 	// retryAfter is the server's Retry-After, when it sent one.
 	retryAfter    time.Duration
 	hasRetryAfter bool
+	// retryAfterHeader is the header as sent, for messages.
+	retryAfterHeader string
 }
 
 // FieldError is one entry of a 422's error.validation list.

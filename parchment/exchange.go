@@ -118,7 +118,7 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 		if stopping(ctx) {
 			return interrupted(ErrNotSent)
 		}
-		res, att, e := c.send(ctx, req, body, bearer)
+		res, att, e := c.sendWithin(ctx, req, body, bearer)
 		attempts = append(attempts, att)
 		c.log.Debug("parchment attempt", "op", req.op, "attempt", len(attempts), "status", att.Status,
 			"request_id", att.RequestID, "duration", att.Duration, "error", att.Err)
@@ -133,6 +133,9 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 			return res, nil
 		}
 		last = e
+		if c.tooLongWait(e) {
+			return fail(e)
+		}
 		backoffWait, ok := e.retryAfter, e.hasRetryAfter
 		if !ok {
 			backoffWait = backoff(len(attempts), c.cfg.MinBackoff, c.cfg.MaxBackoff, c.jitter)

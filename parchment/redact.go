@@ -1,30 +1,21 @@
 package parchment
 
-import "regexp"
+import redactText "github.com/parchment-sync/parchment-sync/internal/redact"
 
-// Server-written text (an error's title, detail and validation messages)
-// goes into logs, reports and the ledger. Parchment may echo a submitted
-// value in it, so anything shaped like an identifier, a phone number or a
-// date of birth is masked first.
-var (
-	longDigits = regexp.MustCompile(`\+?\d[\d ]{4,}\d`)
-	isoDate    = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
-)
+// redact masks personal details in server-written text when an Error is
+// printed: a defence for Errors built without passing through scrub.
+func redact(s string) string { return redactText.Personal(s) }
 
-// redact masks digit runs of six or more (HPI-I, phone, prescriber and
-// provider numbers) and ISO dates in server-written text.
-func redact(s string) string {
-	s = isoDate.ReplaceAllString(s, "****-**-**")
-	return longDigits.ReplaceAllStringFunc(s, func(m string) string {
-		digits := 0
-		for _, r := range m {
-			if r >= '0' && r <= '9' {
-				digits++
-			}
-		}
-		if digits < 6 {
-			return m
-		}
-		return "[redacted]"
-	})
+// scrub cleans everything the server wrote into e, and what a failed
+// exchange's cause says, before e reaches an Attempt, a log or the caller:
+// the registered secrets go, and personal details are masked. The request
+// id is kept whole. The project's own messages are added after it.
+func (c *Client) scrub(e *Error) {
+	r := c.cfg.Redactor
+	e.Code, e.Type, e.Title, e.Detail = r.String(e.Code), r.String(e.Type), r.String(e.Title), r.String(e.Detail)
+	for i := range e.Validation {
+		v := &e.Validation[i]
+		v.Field, v.Message, v.Code = r.String(v.Field), r.String(v.Message), r.String(v.Code)
+	}
+	e.Err = r.Err(e.Err)
 }

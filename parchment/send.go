@@ -69,7 +69,8 @@ func (c *Client) send(ctx context.Context, req request, body []byte, bearer stri
 	if json.Unmarshal(env.Data, &ref) == nil {
 		e.UserID = ref.id()
 	}
-	e.retryAfter, e.hasRetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	e.retryAfterHeader = resp.Header.Get("Retry-After")
+	e.retryAfter, e.hasRetryAfter = parseRetryAfter(e.retryAfterHeader, time.Now())
 	switch {
 	case readErr != nil:
 		e.Err = fmt.Errorf("read response: %w", readErr)

@@ -187,6 +187,7 @@ func (c *Client) exchangeToken(ctx context.Context, scopes []string, mayRetry bo
 	if data.AccessToken == "" {
 		return issued{}, res.unreadable(opToken, "no accessToken in the answer")
 	}
+	c.cfg.Redactor.Add(data.AccessToken)
 	ttl := time.Duration(data.ExpiresIn) * time.Second
 	c.log.Debug("parchment token renewed", "expires_in", ttl, "scopes", data.Scope, "request_id", res.RequestID)
 	return issued{token: data.AccessToken, ttl: ttl, scopes: data.Scope}, nil

@@ -65,6 +65,9 @@ type Config struct {
 	// sending nothing, when the source, the ledger or the decisions
 	// differ from the plan's (ErrStalePlan). Default nil: no plan.
 	Expect *Expectation
+	// Redact cleans the text of the error a run ends with before the
+	// ledger keeps it: it may quote a database. Default: kept as it is.
+	Redact func(string) string
 }
 
 // Progress is told how many decisions a run has, then once per decision
@@ -133,6 +136,9 @@ func (c Config) validate(mode Mode) (Config, error) {
 	}
 	if c.Progress == nil {
 		c.Progress = noProgress{}
+	}
+	if c.Redact == nil {
+		c.Redact = func(s string) string { return s }
 	}
 	if c.Concurrency < 0 {
 		errs = append(errs, errors.New("concurrency must be at least 1"))

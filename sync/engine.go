@@ -103,7 +103,7 @@ func run(ctx context.Context, cfg Config, mode Mode, rows Rows) (*Report, error)
 	r.Outcome, r.Counts, r.FinishedAt = report.Outcome, report.Counts, time.Now().UTC()
 	r.Changes, r.Failures = report.Changes, report.Failures
 	if runErr != nil {
-		r.Error = runErr.Error()
+		r.Error = cfg.Redact(runErr.Error())
 	}
 	if err := cfg.Store.FinishRun(bg, r); err != nil && runErr == nil {
 		runErr = &AbortError{Cause: fmt.Errorf("record run end: %w", err)}

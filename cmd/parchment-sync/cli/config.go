@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -33,7 +34,7 @@ type configValue struct {
 func configKeys() []string {
 	return []string{
 		"name", "organization_id", "api_url", "ledger", "csv", "mapping", "source_db", "source_query",
-		"rate", "burst", "concurrency", "leavers", "absent_runs", "max_leavers", "max_leavers_percent",
+		"rate", "burst", "concurrency", "call_timeout", "max_retry_after", "leavers", "absent_runs", "max_leavers", "max_leavers_percent",
 		"organization_secret_env", "token_env", "partner_id_env", "partner_secret_env", "user_id_env",
 		"schedule", "timezone",
 	}
@@ -251,6 +252,21 @@ func (o orgConfig) where(key string) string {
 		return fmt.Sprintf("%s:%d", o.file, v.line)
 	}
 	return fmt.Sprintf("%s:%d", o.file, o.line)
+}
+
+// duration parses key into v when set; a bad or non-positive one is an
+// error naming its line.
+func duration(o orgConfig, key string, v *time.Duration) error {
+	s := o.text(key)
+	if s == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return fmt.Errorf("%s: %s must be a duration above 0, such as 30s or 5m, not %q", o.where(key), key, s)
+	}
+	*v = d
+	return nil
 }
 
 // number parses key into v when set; a bad one is an error naming its line.

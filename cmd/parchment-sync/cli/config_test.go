@@ -112,6 +112,8 @@ func TestConfigMistakesNameTheFileAndLine(t *testing.T) {
 		{"missing secret", "", "SOUTH_SECRET is required", "SOUTH_SECRET"},
 		{"bad rate", "    rate: fast\n", `config.yaml:18: rate must be requests per second above 0, or auto, not "fast"`, ""},
 		{"bad number", "    burst: many\n", "config.yaml:18: burst must be a number", ""},
+		{"bad timeout", "    call_timeout: -1s\n", `config.yaml:18: call_timeout must be a duration above 0, such as 30s or 5m, not "-1s"`, ""},
+		{"bad wait", "    max_retry_after: forever\n", `config.yaml:18: max_retry_after must be a duration above 0, such as 30s or 5m, not "forever"`, ""},
 		{"repeated name", "  - name: north\n    organization_id: x\n    csv: org0.csv\n", "organisation \"north\" is listed twice", ""},
 	}
 	for _, tc := range cases {

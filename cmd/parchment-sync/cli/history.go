@@ -27,7 +27,9 @@ type historyFlags struct {
 }
 
 func (a *app) historyLedger(h *historyFlags) string {
-	return firstSet(h.ledgerURL, a.getenv(envLedgerURL), a.getenv(envDatabaseURL), a.defaultLedger())
+	url := firstSet(h.ledgerURL, a.getenv(envLedgerURL), a.getenv(envDatabaseURL), a.defaultLedger())
+	a.redactor.AddURL(url)
+	return url
 }
 
 func (a *app) runsCommand() *cobra.Command {

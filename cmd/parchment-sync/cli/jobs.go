@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -23,6 +24,7 @@ type job struct {
 	rate        float64
 	burst       int
 	concurrency int
+	limits      callLimits
 	lifecycle   lifecycleFlags
 	secrets     secretEnv
 	refresh     bool
@@ -94,6 +96,7 @@ func (a *app) jobs(mode psync.Mode, f *syncFlags) ([]job, error) {
 	}
 	var errs []error
 	for _, j := range jobs {
+		a.registerSecrets(j)
 		errs = append(errs, a.checkJob(mode, j)...)
 	}
 	if len(errs) > 0 {
@@ -130,6 +133,7 @@ func (a *app) flagJob(f *syncFlags) job {
 		rate:        float64(f.rate),
 		burst:       f.burst,
 		concurrency: f.concurrency,
+		limits:      f.limits,
 		lifecycle:   f.lifecycle,
 		secrets:     standardSecretEnv(),
 		where: func(key string) string {
@@ -141,7 +145,7 @@ func (a *app) flagJob(f *syncFlags) job {
 			case "ledger":
 				return fmt.Sprintf("--ledger, %s or %s", envLedgerURL, envDatabaseURL)
 			}
-			return "--" + key
+			return "--" + strings.ReplaceAll(key, "_", "-")
 		},
 	}
 }
@@ -156,7 +160,7 @@ func (a *app) configJob(f *syncFlags, o orgConfig) (job, error) {
 		source: sourceFlags{
 			csv: o.text("csv"), mappingFile: o.text("mapping"), db: o.text("source_db"), query: o.text("source_query"),
 		},
-		rate: float64(f.rate), burst: f.burst, concurrency: f.concurrency, lifecycle: f.lifecycle,
+		rate: float64(f.rate), burst: f.burst, concurrency: f.concurrency, limits: f.limits, lifecycle: f.lifecycle,
 		secrets: standardSecretEnv(),
 		where: func(key string) string {
 			return fmt.Sprintf("%s (%s of organisation %q)", o.where(key), key, o.name())
@@ -192,6 +196,7 @@ func (a *app) configJob(f *syncFlags, o orgConfig) (job, error) {
 		j.rate = r
 		errs = append(errs, err)
 	}
+	errs = append(errs, j.limits.fromConfig(o, f.set)...)
 	if v := o.text("leavers"); v != "" && !f.set.Changed("leavers") {
 		j.lifecycle.leavers = v
 	}
@@ -276,6 +281,9 @@ func (a *app) checkJob(mode psync.Mode, j job) []error {
 		}
 		if j.concurrency < 1 {
 			bad("--concurrency must be at least 1")
+		}
+		for _, msg := range j.limits.check(j.where) {
+			bad("%s", msg)
 		}
 		errs = append(errs, prefixed(j.name, a.checkSecrets(j))...)
 	}

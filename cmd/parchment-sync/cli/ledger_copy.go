@@ -40,6 +40,7 @@ afterwards.`,
 				return ledgerErr(fmt.Errorf("--from: %w", err))
 			}
 			defer source.Close()
+			a.redactor.AddURL(to)
 			destination, err := ledger.Open(ctx, to, logger)
 			if err != nil {
 				return ledgerErr(fmt.Errorf("--to: %w", err))

@@ -13,6 +13,7 @@ import (
 // there is no home folder to put the default in.
 func (a *app) ledgerURL(given string) (string, error) {
 	if url := firstSet(given, a.getenv(envLedgerURL), a.getenv(envDatabaseURL)); url != "" {
+		a.redactor.AddURL(url)
 		return url, nil
 	}
 	url, err := ledger.DefaultURL(a.getenv)

@@ -9,14 +9,14 @@ import (
 // logger writes text to stderr so stdout carries only the report. It is
 // for the commands without --log-format.
 func (a *app) logger(level string) (*slog.Logger, error) {
-	return newLogger(a.stderr, level, logFormatText, false)
+	return a.cleanLogs(newLogger(a.stderr, level, logFormatText, false))
 }
 
 // loggerTo writes to w in the --log-format format, auto deciding by
 // whether stderr is a terminal. w is stderr itself, or the progress
 // display's Writer for it, so log lines print above live bars.
 func (a *app) loggerTo(w io.Writer, level, format string) (*slog.Logger, error) {
-	return newLogger(w, level, format, isTerminal(a.stderr))
+	return a.cleanLogs(newLogger(w, level, format, isTerminal(a.stderr)))
 }
 
 func newLogger(w io.Writer, level, format string, terminal bool) (*slog.Logger, error) {

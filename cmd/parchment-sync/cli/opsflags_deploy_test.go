@@ -116,6 +116,8 @@ func TestDeployCron(t *testing.T) {
 	command := strings.Join(fields[6:], " ")
 	require.NotContains(t, command, "%", "cron reads % as a newline")
 	require.NotContains(t, command, "flock")
+	require.Regexp(t, `timeout --preserve-status --kill-after=\S+ \S+ /usr/local/bin/parchment-sync apply`, command,
+		"a hung run must not hold the organisation into the next night")
 	require.Contains(t, command, "parchment-sync apply --config /etc/parchment-sync/config.yaml --log-format json --metrics-file ")
 	if sh, err := exec.LookPath("sh"); err == nil {
 		out, err := exec.Command(sh, "-n", "-c", command).CombinedOutput()

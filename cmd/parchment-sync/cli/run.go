@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/parchment-sync/parchment-sync/internal/redact"
 )
 
 // Exit codes are part of the command's contract with operators' scripts.
@@ -42,6 +44,9 @@ type app struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// redactor knows every secret the invocation read, registered where
+	// it was read, and cleans what servers and databases wrote.
+	redactor *redact.Redactor
 }
 
 func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) (code int) {
@@ -53,7 +58,7 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 			code = ExitAborted
 		}
 	}()
-	a := &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	a := &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, redactor: redact.New()}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -66,12 +71,12 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 	var ce *codeError
 	if errors.As(err, &ce) {
 		if ce.err != nil {
-			fmt.Fprintf(stderr, "parchment-sync: %v\n", ce.err)
+			fmt.Fprintf(stderr, "parchment-sync: %s\n", a.redactor.Secrets(ce.err.Error()))
 		}
 		return ce.code
 	}
 	// Anything cobra itself rejects (unknown flag or command) is usage.
-	fmt.Fprintf(stderr, "parchment-sync: %v\n", err)
+	fmt.Fprintf(stderr, "parchment-sync: %s\n", a.redactor.Secrets(err.Error()))
 	return ExitUsage
 }
 

@@ -57,7 +57,7 @@ func (a *app) runJobs(ctx context.Context, mode psync.Mode, f *syncFlags, jobs [
 					Failures: []psync.Failure{}, Changes: []psync.Change{}, Requests: map[string]int{}}
 			}
 			if report != nil && err != nil {
-				report.Error = err.Error()
+				report.Error = a.redactor.Secrets(err.Error())
 			}
 			results[i] = jobResult{
 				job: j, report: report, err: syncErr(err, report), started: started, elapsed: time.Since(started),
@@ -89,7 +89,7 @@ func (a *app) finish(f *syncFlags, results []jobResult) error {
 	for _, r := range results {
 		if r.err != nil && r.code() != worst.code() {
 			// The worst one's message is printed by run; say the others here.
-			fmt.Fprintf(a.stderr, "parchment-sync: %s: %v\n", r.job.name, r.err)
+			fmt.Fprintf(a.stderr, "parchment-sync: %s: %s\n", r.job.name, a.redactor.Secrets(r.err.Error()))
 		}
 	}
 	if werr != nil && worst.err == nil {

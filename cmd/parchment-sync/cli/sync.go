@@ -28,6 +28,7 @@ type syncFlags struct {
 	rate        rateValue
 	burst       int
 	concurrency int
+	limits      callLimits
 	logLevel    string
 	refresh     bool
 	lifecycle   lifecycleFlags
@@ -127,6 +128,7 @@ func (f *syncFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.logLevel, "log-level", "info", "stderr log level: debug, info, warn or error")
 	fs.BoolVar(&f.refresh, "refresh", false, "read every synced user from Parchment first, so edits made by hand in the portal are found and overwritten (plan then needs --api-url and credentials)")
 	f.lifecycle.register(fs)
+	f.limits.register(fs)
 	f.fleet.register(fs)
 	f.ops.register(fs)
 	// plan takes them too: a config file's organisations set them, and
@@ -203,11 +205,11 @@ func (a *app) runJob(ctx context.Context, mode psync.Mode, f *syncFlags, j job, 
 	var lastSuccess time.Time
 	rows, err := j.source.open(ctx, logger)
 	if err != nil {
-		return nil, lastSuccess, err
+		return nil, lastSuccess, a.cleanErr(err)
 	}
 	cfg := psync.Config{
 		OrganizationID: j.orgID, Concurrency: j.concurrency, Source: j.source.name(), Logger: logger,
-		Refresh: j.refresh, Expect: j.expect, Progress: progress,
+		Refresh: j.refresh, Expect: j.expect, Progress: progress, Redact: a.redactor.Secrets,
 	}
 	j.lifecycle.apply(&cfg)
 	if mode == psync.ModeApply || j.refresh {
@@ -219,7 +221,7 @@ func (a *app) runJob(ctx context.Context, mode psync.Mode, f *syncFlags, j job, 
 	}
 	store, err := ledger.Open(ctx, j.ledgerURL, logger)
 	if err != nil {
-		return nil, lastSuccess, ledgerErr(err)
+		return nil, lastSuccess, ledgerErr(a.redactor.SecretsErr(err))
 	}
 	defer store.Close()
 	cfg.Store = store
@@ -308,7 +310,9 @@ func (a *app) parchmentConfig(j job, logger *slog.Logger) parchment.Config {
 		Rate:               j.rate,
 		Burst:              j.burst,
 		Logger:             logger,
+		Redactor:           a.redactor,
 	}
+	j.limits.apply(&cfg)
 	// A ready token wins: partner credentials are only for fetching one.
 	if cfg.Token == "" {
 		cfg.PartnerID, cfg.PartnerSecret, cfg.UserID = a.getenv(j.secrets.partnerID), a.getenv(j.secrets.partnerSecret), a.getenv(j.secrets.userID)
