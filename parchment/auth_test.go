@@ -141,7 +141,7 @@ func TestForbiddenWithoutAScopeIsFatal(t *testing.T) {
 		_, _ = w.Write([]byte(`{"success":false,"statusCode":403,"error":{"title":"Forbidden","detail":"This integration is suspended"},"requestId":"req_f"}`))
 	}))
 	t.Cleanup(srv.Close)
-	c, err := parchment.New(parchment.Config{BaseURL: srv.URL, OrganizationID: "org", OrganizationSecret: "s", Token: "t"})
+	c, err := parchment.New(parchment.Config{BaseURL: srv.URL, OrganizationID: "org", OrganizationSecret: "org-secret-7f3a", Token: "token-5b1d"})
 	require.NoError(t, err)
 	_, err = c.ListUsers(t.Context())
 	require.True(t, parchment.IsFatal(err))

@@ -94,7 +94,7 @@ func pagedServer(t *testing.T, pages []string) (*parchment.Client, *atomic.Int32
 		_, _ = io.WriteString(w, pages[i])
 	}))
 	t.Cleanup(ts.Close)
-	c, err := parchment.New(parchment.Config{BaseURL: ts.URL + "/external", OrganizationID: "org", OrganizationSecret: "s", Token: "t"})
+	c, err := parchment.New(parchment.Config{BaseURL: ts.URL + "/external", OrganizationID: "org", OrganizationSecret: "org-secret-7f3a", Token: "token-5b1d"})
 	require.NoError(t, err)
 	return c, &served
 }
@@ -161,7 +161,7 @@ func TestTokenRequestRetriedWithoutRefusedScopes(t *testing.T) {
 		_, _ = io.WriteString(w, `{"success":true,"statusCode":200,"data":[]}`)
 	}))
 	t.Cleanup(ts.Close)
-	c, err := parchment.New(parchment.Config{BaseURL: ts.URL + "/external", OrganizationID: "org", OrganizationSecret: "s", PartnerID: "p", PartnerSecret: "ps", UserID: "u"})
+	c, err := parchment.New(parchment.Config{BaseURL: ts.URL + "/external", OrganizationID: "org", OrganizationSecret: "org-secret-7f3a", PartnerID: "partner-1", PartnerSecret: "partner-secret-9c2e", UserID: "usr_sync"})
 	require.NoError(t, err)
 	_, err = c.ListUsers(t.Context())
 	require.NoError(t, err)
