@@ -51,19 +51,6 @@ func allDigits(s string) bool {
 	return true
 }
 
-func allAlphanumeric(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if (c < '0' || c > '9') && (c < 'A' || c > 'Z') && (c < 'a' || c > 'z') {
-			return false
-		}
-	}
-	return true
-}
-
 // luhn reports whether a string of digits ends in a valid Luhn check digit.
 func luhn(digits string) bool {
 	if !allDigits(digits) {
@@ -142,11 +129,13 @@ func ValidPrescriberNumber(s string) bool {
 }
 
 // ValidProviderNumberForUpdate reports whether s meets the update page's
-// rule for a provider number: 1 to 10 letters or digits. Every Medicare
-// provider number meets it; the create page accepts 1-15 characters of any
-// kind, so some created values may later fail an update.
+// rule for a provider number: 1 to 10 characters (since 2026-03-04; the
+// first version's alphanumeric rule was dropped). Every Medicare provider
+// number meets it; the create page accepts 1-15 characters, so some
+// created values may later fail an update.
 func ValidProviderNumberForUpdate(s string) bool {
-	return len(s) <= maxUpdateProvLen && allAlphanumeric(s)
+	n := utf8.RuneCountInString(s)
+	return n >= 1 && n <= maxUpdateProvLen
 }
 
 // AHPRANumberShapeOK reports whether s is 3 upper-case letters and 10 digits.

@@ -275,7 +275,7 @@ func checkProviderNumber(c *checks, s string) {
 		c.warn(FieldProviderNumber, "provider_number fails the Medicare check character (or is not 6 digits, a location character and a check character); check it against the Medicare provider number letter")
 	}
 	if !ValidProviderNumberForUpdate(s) {
-		c.warn(FieldProviderNumber, "provider_number is not 1 to %d letters or digits, so it would fail Parchment's update rule: the user can be created, but later provider updates may be refused", maxUpdateProvLen)
+		c.warn(FieldProviderNumber, "provider_number is longer than %d characters, so it would fail Parchment's update rule: the user can be created, but later provider updates may be refused", maxUpdateProvLen)
 	}
 }
 

@@ -51,7 +51,7 @@ func TestValidateIdentifierMessages(t *testing.T) {
 		notPBS         = "prescriber_number is not a 7-digit PBS prescriber number; check it"
 		pbsCheck       = "prescriber_number fails the PBS check digit; check it against the prescriber's PBS details"
 		medicareCheck  = "provider_number fails the Medicare check character (or is not 6 digits, a location character and a check character); check it against the Medicare provider number letter"
-		failsUpdate    = "provider_number is not 1 to 10 letters or digits, so it would fail Parchment's update rule: the user can be created, but later provider updates may be refused"
+		failsUpdate    = "provider_number is longer than 10 characters, so it would fail Parchment's update rule: the user can be created, but later provider updates may be refused"
 		prescriberLong = "prescriber_number is 11 characters long; Parchment allows at most 10"
 		providerLong   = "provider_number is 16 characters long; Parchment allows at most 15"
 	)
@@ -79,7 +79,7 @@ func TestValidateIdentifierMessages(t *testing.T) {
 		{"9 characters", func(r *Record) { r.ProviderNumber = "2468011TA" }, []problem{{SeverityWarning, medicareCheck}}},
 		{"10 characters", func(r *Record) { r.ProviderNumber = "H123456789" }, []problem{{SeverityWarning, medicareCheck}}},
 		{"11 characters", func(r *Record) { r.ProviderNumber = "H1234567890" }, []problem{{SeverityWarning, medicareCheck}, {SeverityWarning, failsUpdate}}},
-		{"not alphanumeric", func(r *Record) { r.ProviderNumber = "H12/345" }, []problem{{SeverityWarning, medicareCheck}, {SeverityWarning, failsUpdate}}},
+		{"not alphanumeric: the update page's rule was dropped", func(r *Record) { r.ProviderNumber = "H12/345" }, []problem{{SeverityWarning, medicareCheck}}},
 		{"15 characters", func(r *Record) { r.ProviderNumber = "123456789012345" }, []problem{{SeverityWarning, medicareCheck}, {SeverityWarning, failsUpdate}}},
 		{"16 characters", func(r *Record) { r.ProviderNumber = "1234567890123456" }, []problem{{SeverityError, providerLong}}},
 	}

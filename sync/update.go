@@ -172,7 +172,7 @@ func checkUpdate(rec mapping.Record, up *updatePlan) []mapping.Problem {
 		})
 	}
 	if pd.ProviderNumber != "" && !mapping.ValidProviderNumberForUpdate(pd.ProviderNumber) {
-		add(mapping.FieldProviderNumber, "Parchment only accepts a changed provider number of at most 10 letters or digits")
+		add(mapping.FieldProviderNumber, "Parchment only accepts a changed provider number of at most 10 characters")
 	}
 	if n := utf8.RuneCountInString(pd.PrescriberNumber); n > maxUpdatePrescriberNumber {
 		add(mapping.FieldPrescriberNumber, "Parchment only accepts a changed prescriber number of at most 10 characters")
