@@ -69,6 +69,7 @@ func run(ctx context.Context, cfg Config, mode Mode, rows Rows) (*Report, error)
 	if err != nil {
 		return nil, err
 	}
+	rows = withClinicPhone(rows, cfg.ClinicPhone)
 	// The ledger must record outcomes even after a stop signal.
 	bg := context.WithoutCancel(ctx)
 	if mode == ModeApply {

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -24,6 +25,7 @@ type job struct {
 	burst       int
 	concurrency int
 	lifecycle   lifecycleFlags
+	settings    orgSettings
 	secrets     secretEnv
 	refresh     bool
 	// expect is the reviewed plan an apply --plan must match.
@@ -114,6 +116,9 @@ func usePlan(path string, jobs []job) error {
 		if err != nil {
 			return err
 		}
+		if err := jobs[i].settings.samePlanned(p.Settings, jobs[i].where); err != nil {
+			return prefixed(jobs[i].name, []error{err})[0]
+		}
 		jobs[i].lifecycle, jobs[i].refresh = p.Settings.lifecycle(), p.Settings.Refresh
 		jobs[i].expect = &psync.Expectation{Fingerprints: p.Fingerprints, Changes: p.Changes}
 	}
@@ -131,6 +136,7 @@ func (a *app) flagJob(f *syncFlags) job {
 		burst:       f.burst,
 		concurrency: f.concurrency,
 		lifecycle:   f.lifecycle,
+		settings:    f.settings,
 		secrets:     standardSecretEnv(),
 		where: func(key string) string {
 			switch key {
@@ -141,7 +147,7 @@ func (a *app) flagJob(f *syncFlags) job {
 			case "ledger":
 				return fmt.Sprintf("--ledger, %s or %s", envLedgerURL, envDatabaseURL)
 			}
-			return "--" + key
+			return "--" + strings.ReplaceAll(key, "_", "-")
 		},
 	}
 }
@@ -162,6 +168,7 @@ func (a *app) configJob(f *syncFlags, o orgConfig) (job, error) {
 			return fmt.Sprintf("%s (%s of organisation %q)", o.where(key), key, o.name())
 		},
 	}
+	j.settings.fromConfig(o)
 	var errs []error
 	numbers := []struct {
 		key, flag string
@@ -260,6 +267,7 @@ func (a *app) checkJob(mode psync.Mode, j job) []error {
 		}
 	}
 	errs = append(errs, prefixed(j.name, j.lifecycle.check())...)
+	errs = append(errs, prefixed(j.name, j.settings.check(j.where))...)
 	sends := mode == psync.ModeApply || j.refresh
 	if sends {
 		switch err := parchment.CheckBaseURL(j.apiURL); {
