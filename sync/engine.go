@@ -128,6 +128,9 @@ func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, r
 	}
 	lc := lifecycle{today: cfg.Now(), leavers: cfg.Leavers, absentRuns: cfg.AbsentRuns}
 	s, err := surveyRows(ctx, rows, ix, lc, cfg.Refresh)
+	if err == nil {
+		err = s.countRemovals(ctx, cfg, rows)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return ErrInterrupted
@@ -209,10 +212,7 @@ func outcome(r *Report, err error) string {
 
 // planOne reports a decision without acting on it.
 func planOne(t *tally, d decision) {
-	c := Change{ExternalUserID: d.externalID(), Line: d.line(), Manual: d.manual, Fields: d.fields, Drift: d.drift, Note: d.note}
-	if d.entry != nil {
-		c.ParchmentUserID = d.entry.ParchmentUserID
-	}
+	c := d.change()
 	switch d.action {
 	case ActionResolve:
 		if d.row == nil {

@@ -33,6 +33,7 @@ type step struct {
 // applied returns e as the ledger must record it once Parchment accepted
 // s in run runID.
 func (s step) applied(e Entry, runID int64) Entry {
+	before := e
 	e.Fields = mergeFields(e.Fields, nil)
 	switch s.kind {
 	case stepEnable:
@@ -48,6 +49,7 @@ func (s step) applied(e Entry, runID int64) Entry {
 		// Disabling downgrades every role to member.
 		e.Fields[mapping.FieldAccessRoles] = parchment.RoleMember
 	}
+	markProviderRemoved(before, &e, runID)
 	return e
 }
 
