@@ -61,8 +61,9 @@ type Config struct {
 	// Now is the clock end dates are compared with. Default time.Now.
 	Now func() time.Time
 	// Location is the organisation's time zone: the day Now falls on there
-	// is "today" for end dates. Default time.Local (the TZ variable, else
-	// the machine's zone).
+	// is "today". An end date is the person's last working day: they are
+	// disabled by the first run on a later day. Default time.Local (the TZ
+	// variable, else the machine's zone).
 	Location *time.Location
 	// ClinicPhone is the practice's number, which Parchment shows for its
 	// prescribers: it fills the phone of every row holding the provider

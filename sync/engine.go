@@ -126,7 +126,7 @@ func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, r
 	if err != nil {
 		return &AbortError{Cause: fmt.Errorf("read ledger: %w", err)}
 	}
-	lc := lifecycle{today: cfg.Now(), leavers: cfg.Leavers, absentRuns: cfg.AbsentRuns}
+	lc := newLifecycle(cfg)
 	s, err := surveyRows(ctx, rows, ix, lc, cfg.Refresh)
 	if err == nil {
 		err = s.countRemovals(ctx, cfg, rows)

@@ -65,14 +65,14 @@ func surveyRows(ctx context.Context, rows Rows, ix *ledgerIndex, lc lifecycle, r
 			id := row.Record.ExternalUserID
 			s.pendingRows[id] = append(s.pendingRows[id], ordRow{ord, cloneRow(row)})
 			settling.set(ord)
-		case !refresh && unchanged(row, sl, lc):
+		case !refresh && unchanged(row, sl):
 			s.unchanged++
 		default:
 			s.needed.set(ord)
 			if !row.Valid() || sl == nil || sl.has(slotDisabled) {
 				return nil
 			}
-			if row.Record.LeftBy(lc.today) {
+			if lc.left(&row.Record) {
 				s.leaving.set(ord)
 				s.leavers++
 				return nil
@@ -119,13 +119,14 @@ func surveyRows(ctx context.Context, rows Rows, ix *ledgerIndex, lc lifecycle, r
 }
 
 // unchanged reports whether row holds exactly what the ledger last synced
-// for an active person with nothing else to do: no end date come, no
-// absence to reset, not left holding only the member role.
-func unchanged(row *mapping.Row, sl *slot, lc lifecycle) bool {
+// for an active person with nothing else to do or say: no end date (come,
+// or still to come, which the report shows), no absence to reset, not
+// left holding only the member role.
+func unchanged(row *mapping.Row, sl *slot) bool {
 	switch {
 	case sl == nil || !row.Valid() || !sl.has(slotSynced) || sl.has(slotDisabled|slotOddDigest) || sl.absent != 0:
 		return false
-	case row.Record.LeftBy(lc.today):
+	case row.Record.EndDate != "":
 		return false
 	case len(row.Record.AccessRoles) == 1 && row.Record.AccessRoles[0] == parchment.RoleMember:
 		return false

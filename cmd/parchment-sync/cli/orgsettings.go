@@ -7,42 +7,60 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/parchment-sync/parchment-sync/mapping"
+	"github.com/parchment-sync/parchment-sync/queue"
 	psync "github.com/parchment-sync/parchment-sync/sync"
 )
 
 // orgSettings are an organisation's facts that change what is sent: the
-// clinic's phone number. The config file's key for each is named in its
-// flag's help; a flag serves a run without a config file.
+// clinic's phone number, and the time zone its days (end dates) are
+// counted in. The config file's key for each is named in its flag's help;
+// a flag serves a run without a config file.
 type orgSettings struct {
 	clinicPhone string
+	// timezone is an IANA name; empty means the machine's zone (TZ).
+	timezone string
 }
 
 func (s *orgSettings) register(fs *pflag.FlagSet) {
 	fs.StringVar(&s.clinicPhone, "clinic-phone", "", "the practice's phone number, sent as the phone of every provider whose row has none (config key clinic_phone)")
+	fs.StringVar(&s.timezone, "timezone", "", "the organisation's time zone, such as Australia/Sydney: a person leaves on the first day after their end date there (config key timezone; default TZ, else the machine's)")
 }
 
 // orgSettingFlags are the flags a config file replaces with its keys.
-func orgSettingFlags() []string { return []string{"clinic-phone"} }
+func orgSettingFlags() []string { return []string{"clinic-phone", "timezone"} }
 
 // fromConfig takes the organisation's keys from its config file entry.
 func (s *orgSettings) fromConfig(o orgConfig) {
-	s.clinicPhone = o.text("clinic_phone")
+	s.clinicPhone, s.timezone = o.text("clinic_phone"), o.text("timezone")
 }
 
 // check says which setting is wrong, naming the flag or the file and line.
 func (s orgSettings) check(where func(key string) string) []error {
-	var errs []error
-	if s.clinicPhone != "" {
-		if _, ok := mapping.CleanPhone(s.clinicPhone); !ok {
-			errs = append(errs, fmt.Errorf("%s %q is not an Australian phone number Parchment accepts (04xxxxxxxx, 02/03/07/08 landline, or 61/+61 and 9 digits)", where("clinic_phone"), s.clinicPhone))
+	errs := s.checkPhone(where)
+	if s.timezone != "" {
+		if _, err := queue.LoadTimezone(s.timezone); err != nil {
+			errs = append(errs, fmt.Errorf("%s %v", where("timezone"), err))
 		}
 	}
 	return errs
 }
 
-// apply puts the settings into the engine's config.
+func (s orgSettings) checkPhone(where func(key string) string) []error {
+	if s.clinicPhone == "" {
+		return nil
+	}
+	if _, ok := mapping.CleanPhone(s.clinicPhone); !ok {
+		return []error{fmt.Errorf("%s %q is not an Australian phone number Parchment accepts (04xxxxxxxx, 02/03/07/08 landline, or 61/+61 and 9 digits)", where("clinic_phone"), s.clinicPhone)}
+	}
+	return nil
+}
+
+// apply puts the settings, checked, into the engine's config.
 func (s orgSettings) apply(cfg *psync.Config) {
 	cfg.ClinicPhone = s.clinicPhone
+	if loc, err := queue.LoadTimezone(s.timezone); s.timezone != "" && err == nil {
+		cfg.Location = loc
+	}
 }
 
 // pinned is how a plan file records the settings: as the engine reads
@@ -60,6 +78,9 @@ func (s orgSettings) samePlanned(p planSettings, where func(key string) string) 
 	if got := s.pinned(); got != p.ClinicPhone {
 		return errors.New("the plan was made with another clinic phone than " + where("clinic_phone") + " now gives: run plan --out again and review it")
 	}
+	if s.timezone != p.Timezone {
+		return errors.New("the plan was made with another time zone than " + where("timezone") + " now gives: run plan --out again and review it")
+	}
 	return nil
 }
 
@@ -71,7 +92,8 @@ func checkOrgSettings(orgs []orgConfig) error {
 	for _, o := range orgs {
 		var s orgSettings
 		s.fromConfig(o)
-		for _, err := range s.check(func(key string) string { return o.where(key) + ": " + key }) {
+		// The time zone is checkSchedules' to check.
+		for _, err := range s.checkPhone(func(key string) string { return o.where(key) + ": " + key }) {
 			if !said[err.Error()] {
 				said[err.Error()] = true
 				errs = append(errs, err)

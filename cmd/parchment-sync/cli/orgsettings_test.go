@@ -85,3 +85,22 @@ func TestPlanFilePinsTheClinicPhone(t *testing.T) {
 	require.Equal(t, ExitOK, res.code, res.stderr)
 	require.Equal(t, "0298765432", f.userPhone("EMP0000"))
 }
+
+func TestTimezoneIsCheckedAndPinned(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{})
+	csv := f.roster("roster.csv", rostertest.Staff(2))
+	res := f.run("plan", "--csv", csv, "--timezone", "Sydney")
+	require.Equal(t, ExitUsage, res.code)
+	require.Contains(t, res.stderr, `--timezone "Sydney" is not a time zone name`)
+
+	planPath := filepath.Join(f.dir, "plan.json")
+	res = f.run("plan", "--csv", csv, "--out", planPath, "--timezone", "Australia/Sydney")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	res = f.run("apply", "--csv", csv, "--plan", planPath, "--timezone", "Australia/Perth")
+	require.Equal(t, ExitUsage, res.code)
+	require.Contains(t, res.stderr, "the plan was made with another time zone than --timezone")
+	require.Empty(t, f.server.Counters().Requests, "nothing sent")
+	res = f.run("apply", "--csv", csv, "--plan", planPath, "--timezone", "Australia/Sydney")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+}

@@ -46,15 +46,17 @@ type planSettings struct {
 	MaxLeaversPercent float64 `json:"max_leavers_percent"`
 	AllowMassLeavers  bool    `json:"allow_mass_leavers"`
 	Refresh           bool    `json:"refresh"`
-	// ClinicPhone is pinned rather than carried over: a changed number
-	// changes what is sent without changing the decisions' names, so
-	// apply --plan refuses it (see orgSettings.samePlanned).
+	// ClinicPhone and Timezone are pinned rather than carried over: a
+	// changed number changes what is sent without changing the decisions'
+	// names, and both belong to the organisation, not to the review, so
+	// apply --plan refuses a change (see orgSettings.samePlanned).
 	ClinicPhone string `json:"clinic_phone,omitempty"`
+	Timezone    string `json:"timezone,omitempty"`
 }
 
 func settingsOf(j job) planSettings {
 	l := j.lifecycle
-	return planSettings{l.leavers, l.absentRuns, l.maxLeavers, l.maxLeaversPercent, l.allowMassLeavers, j.refresh, j.settings.pinned()}
+	return planSettings{l.leavers, l.absentRuns, l.maxLeavers, l.maxLeaversPercent, l.allowMassLeavers, j.refresh, j.settings.pinned(), j.settings.timezone}
 }
 
 func (s planSettings) lifecycle() lifecycleFlags {
