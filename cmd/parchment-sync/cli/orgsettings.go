@@ -58,7 +58,10 @@ func (s orgSettings) checkPhone(where func(key string) string) []error {
 // apply puts the settings, checked, into the engine's config.
 func (s orgSettings) apply(cfg *psync.Config) {
 	cfg.ClinicPhone = s.clinicPhone
-	if loc, err := queue.LoadTimezone(s.timezone); s.timezone != "" && err == nil {
+	if s.timezone == "" {
+		return // the engine's default: TZ, else the machine's zone
+	}
+	if loc, err := queue.LoadTimezone(s.timezone); err == nil { // check() said why not
 		cfg.Location = loc
 	}
 }
