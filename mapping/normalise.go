@@ -11,6 +11,14 @@ const (
 	idFormatting    = " -"
 )
 
+// CleanPhone normalises a phone given outside a roster (a clinic's number
+// in the configuration) as a roster's is, formatting characters stripped,
+// and reports whether it is a form Parchment accepts (see ValidPhone).
+func CleanPhone(s string) (string, bool) {
+	p := stripChars(strings.TrimSpace(s), phoneFormatting)
+	return p, ValidPhone(p)
+}
+
 // normalise brings a record (cells already cleaned) to the form Parchment
 // holds. It returns warnings for the repairs that change a value's meaning
 // as written, so someone can check them.

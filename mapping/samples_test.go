@@ -95,7 +95,7 @@ func TestSampleDeputy(t *testing.T) {
 	require.Len(t, rows, 9)
 	requireLeavers(t, rows, "DEPUTY#1010", "2024-06-30", "DEPUTY#1009", "2099-01-31")
 	require.False(t, rows["DEPUTY#1011"].Valid(), "the sample's deliberately wrong HPI-I")
-	require.Equal(t, "0412345678", rows["DEPUTY#1001"].Record.Phone, "leading 0 restored")
+	require.Empty(t, rows["DEPUTY#1001"].Record.Phone, "a personal mobile is not the clinic's number")
 	require.Equal(t, "0182634", rows["DEPUTY#1006"].Record.PrescriberNumber, "leading 0 restored")
 	require.Equal(t, []string{"provider", "receptionist", "rx_reader"}, rows["DEPUTY#1004"].Record.AccessRoles)
 	require.Equal(t, "U", rows["DEPUTY#1004"].Record.PrescriberType)

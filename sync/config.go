@@ -4,6 +4,8 @@ import (
 	"errors"
 	"log/slog"
 	"time"
+
+	"github.com/parchment-sync/parchment-sync/mapping"
 )
 
 // Mode selects whether a run only reports or also sends.
@@ -56,9 +58,18 @@ type Config struct {
 	// edits made by hand in the portal are found and overwritten; it needs
 	// API, for Plan too. Default false.
 	Refresh bool
-	// Now is the clock end dates are compared with (in its location).
-	// Default time.Now.
+	// Now is the clock end dates are compared with. Default time.Now.
 	Now func() time.Time
+	// Location is the organisation's time zone: the day Now falls on there
+	// is "today". An end date is the person's last working day: they are
+	// disabled by the first run on a later day. Default time.Local (the TZ
+	// variable, else the machine's zone).
+	Location *time.Location
+	// ClinicPhone is the practice's number, which Parchment shows for its
+	// prescribers: it fills the phone of every row holding the provider
+	// role that has none. Formatting characters are stripped; it must be
+	// an Australian number Parchment accepts. Default none.
+	ClinicPhone string
 	// Progress hears how far the run is. Default: nobody.
 	Progress Progress
 	// Expect makes Apply carry out a reviewed plan exactly: it refuses,
@@ -133,6 +144,16 @@ func (c Config) validate(mode Mode) (Config, error) {
 	c.MaxLeaversPercent = leaverLimit(c.MaxLeaversPercent, defaultMaxLeaversPercent)
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Location == nil {
+		c.Location = time.Local
+	}
+	if c.ClinicPhone != "" {
+		phone, ok := mapping.CleanPhone(c.ClinicPhone)
+		if !ok {
+			errs = append(errs, errors.New("the clinic phone is not an Australian number Parchment accepts (04xxxxxxxx, 02/03/07/08 landline, or 61/+61 and 9 digits)"))
+		}
+		c.ClinicPhone = phone
 	}
 	if c.Progress == nil {
 		c.Progress = noProgress{}

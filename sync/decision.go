@@ -48,6 +48,9 @@ type decision struct {
 	leaving bool
 	// absentRuns is the person's absence count once this run is recorded.
 	absentRuns int
+	// provider marks steps that take the provider role away or give it
+	// back (see explainProvider).
+	provider ProviderChange
 }
 
 func (d decision) externalID() string {
@@ -55,6 +58,18 @@ func (d decision) externalID() string {
 		return d.row.Record.ExternalUserID
 	}
 	return d.entry.ExternalUserID
+}
+
+// change is the report's account of d, before anything is sent.
+func (d decision) change() Change {
+	c := Change{ExternalUserID: d.externalID(), Line: d.line(), Manual: d.manual, Fields: d.fields, Drift: d.drift, Note: d.note, Provider: d.provider}
+	if d.provider != "" {
+		c.Warning = "Parchment warns: \"" + ProviderRoleWarning + "\""
+	}
+	if d.entry != nil {
+		c.ParchmentUserID = d.entry.ParchmentUserID
+	}
+	return c
 }
 
 func (d decision) line() int {

@@ -9,10 +9,28 @@ import (
 
 // lifecycle is what the march needs to know about leavers.
 type lifecycle struct {
-	today      time.Time
+	// lastPast is yesterday in the organisation's time zone, as a UTC
+	// date: the latest end date that has passed. An end date is the last
+	// working day, so its person leaves at the first run after it.
+	lastPast   time.Time
 	leavers    Leavers
 	absentRuns int
 }
+
+func newLifecycle(cfg Config) lifecycle {
+	y, m, d := cfg.Now().In(cfg.Location).Date()
+	return lifecycle{
+		lastPast: time.Date(y, m, d-1, 0, 0, 0, 0, time.UTC),
+		leavers:  cfg.Leavers, absentRuns: cfg.AbsentRuns,
+	}
+}
+
+// left reports whether rec's end date has passed: it is before today.
+func (lc lifecycle) left(rec *mapping.Record) bool { return rec.LeftBy(lc.lastPast) }
+
+// leaving reports whether rec has an end date still to come (today
+// included), which the report shows.
+func (lc lifecycle) leaving(rec *mapping.Record) bool { return rec.EndDate != "" && !lc.left(rec) }
 
 // decide sets one person's row against their ledger entry: a row only in
 // the roster is created, one in both is compared, a leaver is disabled, an
@@ -30,12 +48,12 @@ func (lc lifecycle) decide(row *mapping.Row, e *Entry) decision {
 	if !row.Valid() {
 		return decision{action: ActionInvalid, row: row, entry: e, problems: rowErrors(*row)}
 	}
-	left := row.Record.LeftBy(lc.today)
+	left := lc.left(&row.Record)
 	switch {
 	case e == nil && left:
-		return decision{action: ActionUnchanged, row: row, note: "left on " + row.Record.EndDate + ": not created"}
+		return decision{action: ActionUnchanged, row: row, note: "left after " + row.Record.EndDate + ": not created"}
 	case e == nil:
-		return decision{action: ActionCreate, row: row}
+		return lc.noteLeaving(decision{action: ActionCreate, row: row})
 	case e.State == StatePending && left:
 		// Like a lost create for someone gone from the roster: find out
 		// whether it landed, never create it now.
@@ -45,8 +63,17 @@ func (lc lifecycle) decide(row *mapping.Row, e *Entry) decision {
 	case left:
 		return lc.leaver(row, e)
 	default:
-		return compare(row, e)
+		return lc.noteLeaving(compare(row, e))
 	}
+}
+
+// noteLeaving says when a person with notice given leaves: after their end
+// date, which may be today.
+func (lc lifecycle) noteLeaving(d decision) decision {
+	if d.action != ActionInvalid && lc.leaving(&d.row.Record) {
+		d.note = joinNotes(d.note, "leaves after "+d.row.Record.EndDate)
+	}
+	return d
 }
 
 // compare decides between enable, update, manual and unchanged for a
@@ -76,7 +103,7 @@ func (lc lifecycle) leaver(row *mapping.Row, e *Entry) decision {
 	if e.Disabled() {
 		return decision{action: ActionUnchanged, row: row, entry: e}
 	}
-	d := decision{row: row, entry: e, leaving: true, note: "left on " + row.Record.EndDate}
+	d := decision{row: row, entry: e, leaving: true, note: "left after " + row.Record.EndDate}
 	if lc.leavers == LeaversReport {
 		d.action, d.note = ActionOrphaned, d.note+"; not disabled (--leavers report)"
 		return d

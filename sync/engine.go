@@ -69,6 +69,7 @@ func run(ctx context.Context, cfg Config, mode Mode, rows Rows) (*Report, error)
 	if err != nil {
 		return nil, err
 	}
+	rows = withClinicPhone(rows, cfg.ClinicPhone)
 	// The ledger must record outcomes even after a stop signal.
 	bg := context.WithoutCancel(ctx)
 	if mode == ModeApply {
@@ -125,8 +126,11 @@ func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, r
 	if err != nil {
 		return &AbortError{Cause: fmt.Errorf("read ledger: %w", err)}
 	}
-	lc := lifecycle{today: cfg.Now(), leavers: cfg.Leavers, absentRuns: cfg.AbsentRuns}
+	lc := newLifecycle(cfg)
 	s, err := surveyRows(ctx, rows, ix, lc, cfg.Refresh)
+	if err == nil {
+		err = s.countRemovals(ctx, cfg, rows)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return ErrInterrupted
@@ -208,10 +212,7 @@ func outcome(r *Report, err error) string {
 
 // planOne reports a decision without acting on it.
 func planOne(t *tally, d decision) {
-	c := Change{ExternalUserID: d.externalID(), Line: d.line(), Manual: d.manual, Fields: d.fields, Drift: d.drift, Note: d.note}
-	if d.entry != nil {
-		c.ParchmentUserID = d.entry.ParchmentUserID
-	}
+	c := d.change()
 	switch d.action {
 	case ActionResolve:
 		if d.row == nil {

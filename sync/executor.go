@@ -171,10 +171,9 @@ func (x *executor) fatalErr() error {
 }
 
 func (x *executor) one(ctx context.Context, d decision) {
-	c := Change{ExternalUserID: d.externalID(), Line: d.line(), Manual: d.manual, Drift: d.drift, Note: d.note}
-	if d.entry != nil {
-		c.ParchmentUserID = d.entry.ParchmentUserID
-	}
+	c := d.change()
+	// The fields are the ones the steps sent: set once they are.
+	c.Fields = nil
 	switch d.action {
 	case ActionCreate:
 		x.create(ctx, d.row, nil, c)

@@ -60,7 +60,7 @@ func (x *executor) create(ctx context.Context, row *mapping.Row, pending *Entry,
 			x.recoverExisting(ctx, row, pending, resolving || pe.MayHaveApplied(), pe, since, c)
 			return
 		}
-		if sent == 1 && answerLost(err) {
+		if sent == 1 && ctx.Err() == nil && answerLost(err) {
 			// Parchment may have made the person: look them up first, and
 			// send once more only if nobody is found.
 			x.record("create", c, err, Commit{})
@@ -82,9 +82,9 @@ func (x *executor) create(ctx context.Context, row *mapping.Row, pending *Entry,
 
 // answerLost reports a create that may have reached Parchment although
 // no answer says so: no answer, a 5xx or an unreadable one. A call held
-// back by a stopping run is not one.
+// back or cut off by a stopping run is not one: the next run resolves it.
 func answerLost(err error) bool {
-	if errors.Is(err, parchment.ErrNotSent) || errors.Is(err, parchment.ErrStopped) || parchment.IsDenied(err) {
+	if errors.Is(err, parchment.ErrNotSent) || errors.Is(err, parchment.ErrStopped) || errors.Is(err, context.Canceled) || parchment.IsDenied(err) {
 		return false
 	}
 	return mayHaveApplied(err)

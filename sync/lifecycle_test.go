@@ -146,21 +146,25 @@ func TestChangedMedicareProviderNumberIsSent(t *testing.T) {
 	require.Equal(t, people[0].ProviderNumber, f.user(people[0].ID).ProviderNumber)
 }
 
-func TestLeaverIsDisabledAtOnceAndAFutureEndDateWaits(t *testing.T) {
+func TestLeaverIsDisabledAfterTheEndDateAndNoticeWaits(t *testing.T) {
 	t.Parallel()
 	f := setup(t, parchmenttest.Config{})
 	people := rostertest.Staff(6)
 	f.apply(rowsOf(t, people))
 
-	people[1].EndDate = day(0)
+	people[1].EndDate = day(-1)
 	people[2].EndDate = day(30)
+	people[3].EndDate = day(0) // the last working day
 	r := f.apply(rowsOf(t, people))
 	require.Equal(t, psync.Counts{Disable: 1, Unchanged: 5}, r.Counts)
-	require.Contains(t, changeOf(r, people[1].ID).Note, "left on "+day(0))
+	require.Contains(t, changeOf(r, people[1].ID).Note, "left after "+day(-1))
 	left := f.user(people[1].ID)
 	require.True(t, left.Disabled)
 	require.Equal(t, []string{"member"}, left.AccessRoles, "disable downgrades roles")
-	require.False(t, f.user(people[2].ID).Disabled)
+	for _, p := range people[2:4] {
+		require.False(t, f.user(p.ID).Disabled)
+		require.Equal(t, "leaves after "+p.EndDate, changeOf(r, p.ID).Note, "notice given is shown")
+	}
 	e := f.entry(people[1].ID)
 	require.Equal(t, r.RunID, e.DisabledRunID, "the ledger remembers since which run")
 

@@ -34,6 +34,11 @@ type Change struct {
 	// the roster's values are sent over them.
 	Drift []string `json:"drift,omitempty"`
 	Note  string   `json:"note,omitempty"`
+	// Provider marks a change that takes the provider role away from a
+	// person who holds it (a disable included) or gives it back to one
+	// who held it; Warning then quotes Parchment's warning about it.
+	Provider ProviderChange `json:"provider_role,omitempty"`
+	Warning  string         `json:"warning,omitempty"`
 }
 
 // Report is the outcome of one run.

@@ -121,12 +121,19 @@ func randomHex(n int) string {
 
 func rowsOf(t testing.TB, people []rostertest.Person) []mapping.Row {
 	t.Helper()
-	r, err := mapping.OpenCSV(strings.NewReader(rostertest.CSV(people)), "test.csv", nil)
-	require.NoError(t, err)
-	rows, err := mapping.ReadAll(r)
-	require.NoError(t, err)
+	rows := rowsOfCSV(t, rostertest.CSV(people))
 	for _, row := range rows {
 		require.True(t, row.Valid(), "row %d: %+v", row.Line, row.Problems)
 	}
+	return rows
+}
+
+// rowsOfCSV reads a canonical roster, valid or not.
+func rowsOfCSV(t testing.TB, csv string) []mapping.Row {
+	t.Helper()
+	r, err := mapping.OpenCSV(strings.NewReader(csv), "test.csv", nil)
+	require.NoError(t, err)
+	rows, err := mapping.ReadAll(r)
+	require.NoError(t, err)
 	return rows
 }

@@ -43,6 +43,7 @@ type step struct {
 // applied returns e as the ledger must record it once Parchment accepted
 // s in run runID. held is what a roles answer says the user now holds.
 func (s step) applied(e Entry, runID int64, held []string) Entry {
+	before := e
 	e.Fields = mergeFields(e.Fields, nil)
 	switch s.kind {
 	case stepEnable:
@@ -62,6 +63,7 @@ func (s step) applied(e Entry, runID int64, held []string) Entry {
 		// Disabling downgrades every role to member.
 		e.Fields[mapping.FieldAccessRoles] = parchment.RoleMember
 	}
+	markProviderRemoved(before, &e, runID)
 	return e
 }
 

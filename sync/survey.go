@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/parchment-sync/parchment-sync/mapping"
@@ -20,12 +21,18 @@ type survey struct {
 	// needed marks the ordinals the second read must decide.
 	needed bitset
 	// leaving marks the ordinals of leavers, for the mass-leaver guard.
-	leaving           bitset
-	leavers, absent   int
-	unchanged         int
-	pendingRows       map[string][]ordRow
-	pendingWithoutRow int
-	source            string
+	leaving         bitset
+	leavers, absent int
+	// mayRemove marks the ordinals of changed rows without provider for
+	// active synced people: each may take provider away, which the guard
+	// counts (removals) once it has read whether the ledger has them
+	// holding it (see countRemovals).
+	mayRemove            bitset
+	mayRemoves, removals int
+	unchanged            int
+	pendingRows          map[string][]ordRow
+	pendingWithoutRow    int
+	source               string
 }
 
 type ordRow struct {
@@ -58,13 +65,21 @@ func surveyRows(ctx context.Context, rows Rows, ix *ledgerIndex, lc lifecycle, r
 			id := row.Record.ExternalUserID
 			s.pendingRows[id] = append(s.pendingRows[id], ordRow{ord, cloneRow(row)})
 			settling.set(ord)
-		case !refresh && unchanged(row, sl, lc):
+		case !refresh && unchanged(row, sl):
 			s.unchanged++
 		default:
 			s.needed.set(ord)
-			if row.Valid() && sl != nil && !sl.has(slotDisabled) && row.Record.LeftBy(lc.today) {
+			if !row.Valid() || sl == nil || sl.has(slotDisabled) {
+				return nil
+			}
+			if lc.left(&row.Record) {
 				s.leaving.set(ord)
 				s.leavers++
+				return nil
+			}
+			if len(row.Record.AccessRoles) > 0 && !row.Record.IsProvider() {
+				s.mayRemove.set(ord)
+				s.mayRemoves++
 			}
 		}
 		return nil
@@ -80,6 +95,10 @@ func surveyRows(ctx context.Context, rows Rows, ix *ledgerIndex, lc lifecycle, r
 		if s.leaving.has(ord) {
 			s.leaving.clear(ord)
 			s.leavers--
+		}
+		if s.mayRemove.has(ord) {
+			s.mayRemove.clear(ord)
+			s.mayRemoves--
 		}
 		if !s.needed.has(ord) && !settling.has(ord) {
 			s.needed.set(ord)
@@ -100,13 +119,14 @@ func surveyRows(ctx context.Context, rows Rows, ix *ledgerIndex, lc lifecycle, r
 }
 
 // unchanged reports whether row holds exactly what the ledger last synced
-// for an active person with nothing else to do: no end date come, no
-// absence to reset, not left holding only the member role.
-func unchanged(row *mapping.Row, sl *slot, lc lifecycle) bool {
+// for an active person with nothing else to do or say: no end date (come,
+// or still to come, which the report shows), no absence to reset, not
+// left holding only the member role.
+func unchanged(row *mapping.Row, sl *slot) bool {
 	switch {
 	case sl == nil || !row.Valid() || !sl.has(slotSynced) || sl.has(slotDisabled|slotOddDigest) || sl.absent != 0:
 		return false
-	case row.Record.LeftBy(lc.today):
+	case row.Record.EndDate != "":
 		return false
 	case len(row.Record.AccessRoles) == 1 && row.Record.AccessRoles[0] == parchment.RoleMember:
 		return false
@@ -119,17 +139,46 @@ func unchanged(row *mapping.Row, sl *slot, lc lifecycle) bool {
 func (s *survey) decisions() int { return s.rows - s.skipped + s.absent + s.pendingWithoutRow }
 
 // hold is the mass-leaver guard's verdict, nil when the run may go on.
-func (s *survey) hold(cfg Config) *Hold {
+// countRemovals must have run.
+func (s *survey) hold(cfg Config) *Hold { return s.holdWith(cfg, s.removals) }
+
+func (s *survey) holdWith(cfg Config, removals int) *Hold {
 	if cfg.Leavers == LeaversReport {
 		return nil
 	}
 	h := Hold{MaxLeavers: cfg.MaxLeavers, MaxLeaversPercent: cfg.MaxLeaversPercent,
-		Leavers: s.leavers, Absent: s.absent, Active: s.ix.active}
-	h.Leaving = h.Leavers + h.Absent
+		Leavers: s.leavers, Absent: s.absent, ProviderRemovals: removals, Active: s.ix.active}
+	h.Leaving = h.Leavers + h.Absent + h.ProviderRemovals
 	if h.Leaving > h.MaxLeavers && float64(h.Leaving)*100 > h.MaxLeaversPercent*float64(h.Active) {
 		return &h
 	}
 	return nil
+}
+
+// countRemovals learns how many rows take provider from a person the
+// ledger has holding it, for the guard. The index keeps no roles, so that
+// needs each candidate's entry: read only when the candidates could trip
+// the guard at all, rereading the roster for their ids, so an ordinary
+// night reads nothing more and memory stays flat.
+func (s *survey) countRemovals(ctx context.Context, cfg Config, rows Rows) error {
+	if s.mayRemoves == 0 || cfg.AllowMassLeavers || s.holdWith(cfg, s.mayRemoves) == nil {
+		return nil
+	}
+	ord := -1
+	return rows.Each(ctx, func(row *mapping.Row) error {
+		ord++
+		if !s.mayRemove.has(ord) {
+			return nil
+		}
+		e, ok, err := cfg.Store.Entry(ctx, cfg.OrganizationID, row.Record.ExternalUserID)
+		if err != nil {
+			return fmt.Errorf("read ledger: %w", err)
+		}
+		if ok && e.State == StateSynced && !e.Disabled() && holdsProvider(&e) {
+			s.removals++
+		}
+		return nil
+	})
 }
 
 // cloneRow copies row so that appending to its problems leaves the

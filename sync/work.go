@@ -123,6 +123,7 @@ func (x *executor) decide(calls context.Context, it item, lc lifecycle) (decisio
 		}
 	}
 	d := lc.decide(it.row, entry)
+	d.explainProvider()
 	if fresh != nil && d.entry != nil {
 		d.drift = fresh.drift
 		if fresh.failure != nil {

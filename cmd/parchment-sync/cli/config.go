@@ -36,7 +36,7 @@ func configKeys() []string {
 		"name", "organization_id", "api_url", "ledger", "csv", "mapping", "source_db", "source_query",
 		"rate", "burst", "concurrency", "call_timeout", "max_retry_after", "leavers", "absent_runs", "max_leavers", "max_leavers_percent",
 		"organization_secret_env", "token_env", "partner_id_env", "partner_secret_env", "user_id_env",
-		"schedule", "timezone",
+		"schedule", "timezone", "clinic_phone",
 	}
 }
 
@@ -70,7 +70,7 @@ func loadConfig(path string, getenv env) ([]orgConfig, error) {
 	p := configParser{file: path, dir: filepath.Dir(path), getenv: getenv}
 	orgs, err := p.document(&doc)
 	if err == nil {
-		err = checkSchedules(orgs)
+		err = errors.Join(checkSchedules(orgs), checkOrgSettings(orgs))
 	}
 	if err != nil {
 		return nil, withCode(ExitUsage, err)

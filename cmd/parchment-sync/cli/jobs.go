@@ -26,6 +26,7 @@ type job struct {
 	concurrency int
 	limits      callLimits
 	lifecycle   lifecycleFlags
+	settings    orgSettings
 	secrets     secretEnv
 	refresh     bool
 	// expect is the reviewed plan an apply --plan must match.
@@ -117,6 +118,9 @@ func usePlan(path string, jobs []job) error {
 		if err != nil {
 			return err
 		}
+		if err := jobs[i].settings.samePlanned(p.Settings, jobs[i].where); err != nil {
+			return prefixed(jobs[i].name, []error{err})[0]
+		}
 		jobs[i].lifecycle, jobs[i].refresh = p.Settings.lifecycle(), p.Settings.Refresh
 		jobs[i].expect = &psync.Expectation{Fingerprints: p.Fingerprints, Changes: p.Changes}
 	}
@@ -135,6 +139,7 @@ func (a *app) flagJob(f *syncFlags) job {
 		concurrency: f.concurrency,
 		limits:      f.limits,
 		lifecycle:   f.lifecycle,
+		settings:    f.settings,
 		secrets:     standardSecretEnv(),
 		where: func(key string) string {
 			switch key {
@@ -166,6 +171,7 @@ func (a *app) configJob(f *syncFlags, o orgConfig) (job, error) {
 			return fmt.Sprintf("%s (%s of organisation %q)", o.where(key), key, o.name())
 		},
 	}
+	j.settings.fromConfig(o)
 	var errs []error
 	numbers := []struct {
 		key, flag string
@@ -265,6 +271,7 @@ func (a *app) checkJob(mode psync.Mode, j job) []error {
 		}
 	}
 	errs = append(errs, prefixed(j.name, j.lifecycle.check())...)
+	errs = append(errs, prefixed(j.name, j.settings.check(j.where))...)
 	sends := mode == psync.ModeApply || j.refresh
 	if sends {
 		switch err := parchment.CheckBaseURL(j.apiURL); {

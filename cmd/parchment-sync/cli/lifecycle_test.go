@@ -26,7 +26,7 @@ func TestTruncatedExportIsHeldWithExit4(t *testing.T) {
 	report := decodeReport(t, res.stdout)
 	require.Equal(t, "held", report["outcome"])
 	require.Equal(t, map[string]any{
-		"leaving": 12.0, "leavers": 0.0, "absent": 12.0, "active": 20.0, "max_leavers": 5.0, "max_leavers_percent": 20.0,
+		"leaving": 12.0, "leavers": 0.0, "absent": 12.0, "provider_removals": 0.0, "active": 20.0, "max_leavers": 5.0, "max_leavers_percent": 20.0,
 	}, report["hold"])
 	require.Contains(t, report["error"], "--allow-mass-leavers")
 	require.Equal(t, before, f.server.Counters().Requests, "nothing was sent")
@@ -56,4 +56,24 @@ func TestLifecycleFlagsAreChecked(t *testing.T) {
 	require.Equal(t, ExitUsage, res.code)
 	require.Contains(t, res.stderr, envAPIURL, "a refresh reads Parchment")
 	require.Zero(t, f.server.Counters().Creates)
+}
+
+func TestPlanWarnsOfTheProviderRoleTakenAway(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{})
+	people := rostertest.Staff(4)
+	csv := f.roster("roster.csv", people)
+	require.Equal(t, ExitOK, f.run("apply", "--csv", csv, "--rate", "500").code)
+
+	people[0].Roles = "admin"
+	f.roster("roster.csv", people)
+	res := f.run("plan", "--csv", csv)
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	require.Contains(t, res.stdout, `roles taken away: provider; takes the provider role away. Parchment warns: "Adding a provider role, then switching to non-provider role`)
+
+	res = f.run("plan", "--csv", csv, "--output", "json")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	change := decodeReport(t, res.stdout)["changes"].([]any)[0].(map[string]any)
+	require.Equal(t, "removed", change["provider_role"])
+	require.Contains(t, change["warning"], "downstream third party services")
 }

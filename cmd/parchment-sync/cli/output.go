@@ -46,6 +46,9 @@ func writeText(w io.Writer, r *psync.Report) error {
 		if c.Note != "" {
 			detail = append(detail, c.Note)
 		}
+		if c.Provider != "" {
+			detail = append(detail, providerText(c))
+		}
 		if _, err := fmt.Fprintf(tw, "  %s\t%s\tline %s\t%s\n", c.Action, c.ExternalUserID, lineText(c.Line), strings.Join(detail, "; ")); err != nil {
 			return err
 		}
@@ -87,8 +90,8 @@ func writeText(w io.Writer, r *psync.Report) error {
 	}
 	if r.Hold != nil {
 		verb = "held; would"
-		fmt.Fprintf(w, "held by the mass-leaver guard: nothing was sent. %d would leave (%d with an end date, %d absent) of %d active; limits --max-leavers %d, --max-leavers-percent %g\n",
-			r.Hold.Leaving, r.Hold.Leavers, r.Hold.Absent, r.Hold.Active, r.Hold.MaxLeavers, r.Hold.MaxLeaversPercent)
+		fmt.Fprintf(w, "held by the mass-leaver guard: nothing was sent. %d would leave (%d with an end date, %d absent, %d losing the provider role) of %d active; limits --max-leavers %d, --max-leavers-percent %g\n",
+			r.Hold.Leaving, r.Hold.Leavers, r.Hold.Absent, r.Hold.ProviderRemovals, r.Hold.Active, r.Hold.MaxLeavers, r.Hold.MaxLeaversPercent)
 	}
 	_, err = fmt.Fprintf(w, "%s: create %d, adopt %d, update %d, enable %d, disable %d, unchanged %d, manual %d, orphaned %d, invalid %d, failed %d\n",
 		verb, c.Create, c.Adopt, c.Update, c.Enable, c.Disable, c.Unchanged, c.Manual, c.Orphaned, c.Invalid, c.Failed)
@@ -96,6 +99,16 @@ func writeText(w io.Writer, r *psync.Report) error {
 		_, err = fmt.Fprintf(w, "of the failed, %d were sent to Parchment but not recorded in the ledger: fix the ledger (disk space, permissions) and run again; they are found by look-up, never sent twice\n", c.Unrecorded)
 	}
 	return err
+}
+
+// providerText says what a change does to the provider role, with
+// Parchment's warning.
+func providerText(c psync.Change) string {
+	what := "takes the provider role away"
+	if c.Provider == psync.ProviderRestored {
+		what = "gives the provider role back"
+	}
+	return what + ". " + c.Warning
 }
 
 func lineText(n int) string {

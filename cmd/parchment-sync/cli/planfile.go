@@ -16,8 +16,9 @@ const planFileVersion = 1
 
 // planFile is a reviewed plan: what plan --out saved and apply --plan
 // carries out exactly. It holds the decisions (ids, actions, field names,
-// notes), the settings they were made with and fingerprints of the source
-// and ledger: never a field's value nor a secret.
+// notes), the settings they were made with (the clinic's phone number
+// among them) and fingerprints of the source and ledger: never a person's
+// field value nor a secret.
 type planFile struct {
 	Version   int         `json:"version"`
 	CreatedAt time.Time   `json:"created_at"`
@@ -45,10 +46,17 @@ type planSettings struct {
 	MaxLeaversPercent float64 `json:"max_leavers_percent"`
 	AllowMassLeavers  bool    `json:"allow_mass_leavers"`
 	Refresh           bool    `json:"refresh"`
+	// ClinicPhone and Timezone are pinned rather than carried over: a
+	// changed number changes what is sent without changing the decisions'
+	// names, and both belong to the organisation, not to the review, so
+	// apply --plan refuses a change (see orgSettings.samePlanned).
+	ClinicPhone string `json:"clinic_phone,omitempty"`
+	Timezone    string `json:"timezone,omitempty"`
 }
 
-func settingsOf(l lifecycleFlags, refresh bool) planSettings {
-	return planSettings{l.leavers, l.absentRuns, l.maxLeavers, l.maxLeaversPercent, l.allowMassLeavers, refresh}
+func settingsOf(j job) planSettings {
+	l := j.lifecycle
+	return planSettings{l.leavers, l.absentRuns, l.maxLeavers, l.maxLeaversPercent, l.allowMassLeavers, j.refresh, j.settings.pinned(), j.settings.timezone}
 }
 
 func (s planSettings) lifecycle() lifecycleFlags {

@@ -61,7 +61,7 @@ func (a *app) runJobs(ctx context.Context, mode psync.Mode, f *syncFlags, jobs [
 			}
 			results[i] = jobResult{
 				job: j, report: report, err: syncErr(err, report), started: started, elapsed: time.Since(started),
-				settings: settingsOf(j.lifecycle, j.refresh), lastSuccess: lastSuccess,
+				settings: settingsOf(j), lastSuccess: lastSuccess,
 			}
 		})
 	}

@@ -32,6 +32,7 @@ type syncFlags struct {
 	logLevel    string
 	refresh     bool
 	lifecycle   lifecycleFlags
+	settings    orgSettings
 	fleet       fleetFlags
 	ops         opsFlags
 	// planOut (plan --out) saves the plan; planIn (apply --plan) carries
@@ -129,6 +130,7 @@ func (f *syncFlags) register(cmd *cobra.Command) {
 	fs.BoolVar(&f.refresh, "refresh", false, "read every synced user from Parchment first, so edits made by hand in the portal are found and overwritten (plan then needs --api-url and credentials)")
 	f.lifecycle.register(fs)
 	f.limits.register(fs)
+	f.settings.register(fs)
 	f.fleet.register(fs)
 	f.ops.register(fs)
 	// plan takes them too: a config file's organisations set them, and
@@ -148,7 +150,7 @@ func (f *syncFlags) resolve() error {
 	errs = append(errs, f.fleet.check()...)
 	errs = append(errs, f.ops.check()...)
 	if f.fleet.configFile != "" {
-		for _, name := range []string{"csv", "mapping", "source-db", "source-query", "api-url", "organization-id", "ledger"} {
+		for _, name := range append([]string{"csv", "mapping", "source-db", "source-query", "api-url", "organization-id", "ledger"}, orgSettingFlags()...) {
 			if f.set.Changed(name) {
 				errs = append(errs, fmt.Errorf("--%s cannot be combined with --config: set it in the config file", name))
 			}
@@ -212,6 +214,7 @@ func (a *app) runJob(ctx context.Context, mode psync.Mode, f *syncFlags, j job, 
 		Refresh: j.refresh, Expect: j.expect, Progress: progress, Redact: a.redactor.Secrets,
 	}
 	j.lifecycle.apply(&cfg)
+	j.settings.apply(&cfg)
 	if mode == psync.ModeApply || j.refresh {
 		client, err := parchment.New(a.parchmentConfig(j, logger))
 		if err != nil {
