@@ -3,10 +3,9 @@ package parchmenttest
 import (
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -66,13 +65,27 @@ func New(cfg Config) *Server {
 	return s
 }
 
+// TB is the part of testing.TB that Start needs. It is declared here so
+// that the binary, which serves the stand-in through sandbox, does not
+// link the testing package.
+type TB interface {
+	Helper()
+	Cleanup(func())
+	Fatalf(format string, args ...any)
+}
+
 // Start serves a new Server on a loopback port for the length of the test.
-func Start(t testing.TB, cfg Config) *Server {
+func Start(t TB, cfg Config) *Server {
 	t.Helper()
 	s := New(cfg)
-	ts := httptest.NewServer(s)
-	t.Cleanup(ts.Close)
-	s.URL = ts.URL + PathPrefix
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("stand-in: listen on loopback: %v", err)
+	}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	s.URL = "http://" + ln.Addr().String() + PathPrefix
 	return s
 }
 
