@@ -169,3 +169,28 @@ func TestTokenRequestRetriedWithoutRefusedScopes(t *testing.T) {
 	require.Equal(t, []string{"update:user"}, c.DroppedScopes())
 	require.NoError(t, c.Err())
 }
+
+// The read pages' own refusal body: title "Unauthorized", detail
+// "Insufficient scope", under 401. A scope refusal, not a bad token.
+func TestReadPagesUnauthorizedInsufficientScopeIsARefusal(t *testing.T) {
+	t.Parallel()
+	var tokens atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/v1/token") {
+			tokens.Add(1)
+			_, _ = io.WriteString(w, `{"success":true,"statusCode":200,"data":{"accessToken":"tok-4f1c2a","expiresIn":3600,"tokenType":"Bearer","scope":[]}}`)
+			return
+		}
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = io.WriteString(w, `{"success":false,"statusCode":401,"error":{"type":"https://parchment.health/errors/authentication-required","title":"Unauthorized","detail":"Insufficient scope"},"requestId":"req_1706171700000_mno345"}`)
+	}))
+	t.Cleanup(ts.Close)
+	c, err := parchment.New(parchment.Config{BaseURL: ts.URL + "/external", OrganizationID: "org", OrganizationSecret: "org-secret-7f3a",
+		PartnerID: "partner-1", PartnerSecret: "partner-secret-9c2e", UserID: "usr_sync"})
+	require.NoError(t, err)
+	_, err = c.ListUsers(t.Context())
+	require.True(t, parchment.IsDenied(err))
+	require.EqualValues(t, 1, tokens.Load(), "no renewal for a scope refusal")
+	require.NoError(t, c.Err())
+}
