@@ -64,7 +64,7 @@ func (d decision) externalID() string {
 func (d decision) change() Change {
 	c := Change{ExternalUserID: d.externalID(), Line: d.line(), Manual: d.manual, Fields: d.fields, Drift: d.drift, Note: d.note, Provider: d.provider}
 	if d.provider != "" {
-		c.Warning = "Parchment warns: \"" + ProviderRoleWarning + "\""
+		c.Warning = providerWarning()
 	}
 	if d.entry != nil {
 		c.ParchmentUserID = d.entry.ParchmentUserID

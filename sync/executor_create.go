@@ -338,6 +338,10 @@ func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, f
 	if follow != followUpNone {
 		steps, fields, manual, problems := planChanges(rec, &e)
 		c.Manual, c.Fields = manual, fields
+		if c.Provider = providerChangeOf(&e, steps); c.Provider != "" {
+			// An adopted user's roster row may take provider away too.
+			c.Warning = providerWarning()
+		}
 		if len(problems) > 0 && follow == followUpRequired {
 			x.t.add(actionFailed, c, problemFailures(problems, row.Line, rec.ExternalUserID)...)
 			return

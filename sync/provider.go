@@ -12,6 +12,9 @@ import (
 // role away and giving it back, quoted in the report for every such change.
 const ProviderRoleWarning = "Adding a provider role, then switching to non-provider role and then switching back to provider role may cause issues due to dependencies on downstream third party services"
 
+// providerWarning is the report's warning on a ProviderChange.
+func providerWarning() string { return "Parchment warns: \"" + ProviderRoleWarning + "\"" }
+
 // ProviderChange marks a change that takes the provider role from a person
 // who holds it, or gives it back to one who held it.
 type ProviderChange string

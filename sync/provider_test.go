@@ -85,3 +85,21 @@ func TestProviderGivenBackIsFlagged(t *testing.T) {
 	require.Empty(t, changeOf(r, people[1].ID).Provider)
 	require.Empty(t, changeOf(r, people[1].ID).Warning)
 }
+
+// An adopted user whose roster row no longer gives them provider is
+// flagged like any mover losing it.
+func TestAdoptionTakingProviderAwayIsFlagged(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{})
+	people := rostertest.Staff(2)[1:] // a receptionist on the roster
+	_, err := f.server.SeedUser(f.org, parchmenttest.User{
+		ExternalUserID: people[0].ID, Email: people[0].Email, GivenName: people[0].Given, FamilyName: people[0].Family,
+		AccessRoles: []string{"provider"}, HPIINumber: "8003614900029560", PrescriberType: "M", PrescriberNumber: "1318605", Qualifications: "MBBS",
+	})
+	require.NoError(t, err)
+	r := f.apply(rowsOf(t, people))
+	require.Equal(t, 1, r.Counts.Adopt)
+	c := changeOf(r, people[0].ID)
+	require.Equal(t, psync.ProviderRemoved, c.Provider)
+	require.Contains(t, c.Warning, psync.ProviderRoleWarning)
+}
