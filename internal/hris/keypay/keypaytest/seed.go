@@ -37,6 +37,9 @@ const (
 	QualificationProvider         = "Medicare Provider Number"
 	QualificationHospitalProvider = "Hospital Provider Number"
 	QualificationHPII             = "HPI-I"
+	// QualificationDegrees holds a person's degrees as its reference
+	// text ("MBBS, FRACGP"): one way a business might record them.
+	QualificationDegrees = "Degrees"
 )
 
 // jobTitles turns a canonical roster's access roles into the job title a
@@ -106,7 +109,7 @@ func employeeFromRoster(id int, cell func(string) string) Employee {
 		"startDate":        "2020-01-06T00:00:00",
 		"endDate":          dateTime(cell("end_date")),
 		"status":           "Active",
-		"jobTitle":         jobTitle(cell("access_roles")),
+		"jobTitle":         jobTitle(cell("access_roles"), cell("prescriber_type")),
 		"employmentType":   "Full Time",
 		"primaryLocation":  "Main Clinic",
 		"taxFileNumber":    "123456782",
@@ -122,6 +125,7 @@ func employeeFromRoster(id int, cell func(string) string) Employee {
 		{QualificationProvider, "provider_number"},
 		{QualificationHospitalProvider, "hospital_provider_number"},
 		{QualificationHPII, "hpii_number"},
+		{QualificationDegrees, "qualifications"},
 	} {
 		if v := cell(q.column); v != "" {
 			e.Qualifications = append(e.Qualifications, Qualification{
@@ -164,10 +168,18 @@ func gender(sex string) any {
 	return "Unknown"
 }
 
-// jobTitle is the title of a roster's first role.
-func jobTitle(roles string) any {
+// providerTitles are a provider's job title by prescriber type.
+var providerTitles = map[string]string{"M": "General Practitioner", "U": "Nurse Practitioner", "T": "Podiatrist"}
+
+// jobTitle is the title of a roster's first role; a provider's says what
+// kind of prescriber they are.
+func jobTitle(roles, prescriberType string) any {
 	first, _, _ := strings.Cut(strings.NewReplacer(";", ",", "|", ",").Replace(roles), ",")
-	if t, ok := jobTitles[strings.TrimSpace(strings.ToLower(first))]; ok {
+	first = strings.TrimSpace(strings.ToLower(first))
+	if t, ok := providerTitles[strings.ToUpper(prescriberType)]; ok && first == "provider" {
+		return t
+	}
+	if t, ok := jobTitles[first]; ok {
 		return t
 	}
 	return nullable(first)

@@ -258,7 +258,7 @@ func (s *Server) qualificationDefs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var defs []map[string]any
-	for i, name := range []string{QualificationAHPRA, QualificationPrescriber, QualificationProvider, QualificationHospitalProvider, QualificationHPII} {
+	for i, name := range []string{QualificationAHPRA, QualificationPrescriber, QualificationProvider, QualificationHospitalProvider, QualificationHPII, QualificationDegrees} {
 		defs = append(defs, map[string]any{"id": i + 1, "name": name})
 	}
 	writeJSON(w, http.StatusOK, defs)
