@@ -49,6 +49,11 @@ func (f *CSVFile) Each(ctx context.Context, fn func(*Row) error) error {
 		return err
 	}
 	defer done()
+	return r.each(ctx, fn)
+}
+
+// each walks the rest of r, reusing one Row.
+func (r *Reader) each(ctx context.Context, fn func(*Row) error) error {
 	var row Row // one for the walk: fn keeps nothing it is given
 	for {
 		if err := ctx.Err(); err != nil {

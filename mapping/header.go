@@ -10,22 +10,37 @@ import "fmt"
 // found here the same way.
 type header struct {
 	columns []string
-	at      map[string][]int // folded name → indexes
+	at      map[string][]int // key(name) → indexes
+	// fields says the columns are an API's fields: names match exactly,
+	// and mayLack excuses some that no record carries.
+	fields  bool
+	mayLack func(string) bool
 }
 
-func newHeader(columns []string) header {
-	h := header{columns: columns, at: make(map[string][]int, len(columns))}
+func newHeader(src Table) header {
+	columns := src.Columns()
+	h := header{columns: columns, at: make(map[string][]int, len(columns)), mayLack: func(string) bool { return false }}
+	if ft, ok := src.(FieldTable); ok {
+		h.fields, h.mayLack = true, ft.MayLack
+	}
 	for i, c := range columns {
-		h.at[fold(c)] = append(h.at[fold(c)], i)
+		h.at[h.key(c)] = append(h.at[h.key(c)], i)
 	}
 	return h
+}
+
+func (h header) key(name string) string {
+	if h.fields {
+		return name
+	}
+	return fold(name)
 }
 
 // find returns the index of the column name, or -1 when the source lacks
 // it. A name the header holds more than once is a *SourceError: which one
 // the mapping means cannot be told.
 func (h header) find(name string) (int, error) {
-	switch at := h.at[fold(name)]; len(at) {
+	switch at := h.at[h.key(name)]; len(at) {
 	case 0:
 		return -1, nil
 	case 1:
@@ -36,7 +51,7 @@ func (h header) find(name string) (int, error) {
 }
 
 // findAll returns the index of each name (-1 for one the source lacks) and
-// whether any is present.
+// whether any is present (or may be lacking, so never missing).
 func (h header) findAll(names []string) ([]int, bool, error) {
 	cols, any := make([]int, len(names)), false
 	for i, name := range names {
@@ -44,7 +59,7 @@ func (h header) findAll(names []string) ([]int, bool, error) {
 		if err != nil {
 			return nil, false, err
 		}
-		cols[i], any = col, any || col >= 0
+		cols[i], any = col, any || col >= 0 || h.mayLack(name)
 	}
 	return cols, any, nil
 }

@@ -39,8 +39,9 @@ type skipPlan struct {
 // newPlan finds every column the mapping names. Missing or ambiguous
 // columns are a *SourceError (without File) before any row is read. A list
 // of columns is missing only when the source has none of them.
-func newPlan(columns []string, m *Mapping) (*plan, error) {
-	h := newHeader(columns)
+func newPlan(src Table, m *Mapping) (*plan, error) {
+	h := newHeader(src)
+	columns := h.columns
 	p := &plan{width: len(columns)}
 	var missing []string
 	var missingLists []missingList
@@ -55,7 +56,7 @@ func newPlan(columns []string, m *Mapping) (*plan, error) {
 		case rule.column != "":
 			if fp.col, err = h.find(rule.column); fp.col >= 0 {
 				fp.column = columns[fp.col]
-			} else if err == nil && !optional {
+			} else if err == nil && !optional && !h.mayLack(rule.column) {
 				missing = append(missing, rule.column)
 			}
 		case rule.columns != nil:
@@ -79,12 +80,15 @@ func newPlan(columns []string, m *Mapping) (*plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		if col < 0 {
+		if col < 0 && !h.mayLack(s.column) {
 			missing = append(missing, s.column)
 		}
 		p.skips = append(p.skips, skipPlan{col: col, rule: s})
 	}
 	if len(missing) > 0 || len(missingLists) > 0 {
+		if h.fields {
+			return nil, missingFields(slices.Compact(missing), missingLists, m)
+		}
 		return nil, missingColumns(slices.Compact(missing), missingLists, columns, m)
 	}
 	return p, nil
@@ -139,6 +143,23 @@ func missingColumns(missing []string, lists []missingList, columns []string, m *
 		msg += "; the header was read as a single column: set delimiter in the mapping file"
 	}
 	return &SourceError{Line: 1, Message: msg}
+}
+
+// missingFields explains which mapped fields no record of an API carries:
+// a typo must not quietly leave a field empty for everyone.
+func missingFields(missing []string, lists []missingList, m *Mapping) error {
+	var lacks []string
+	if len(missing) > 0 {
+		lacks = append(lacks, "the field(s) "+quoteList(missing))
+	}
+	for _, l := range lists {
+		lacks = append(lacks, fmt.Sprintf("any of the fields listed for %s (%s)", l.field, quoteList(l.columns)))
+	}
+	msg := "no record read carries " + strings.Join(lacks, " or ")
+	if m.explicit() {
+		msg += " named in the mapping " + m.name
+	}
+	return &SourceError{Message: msg + "; field names match exactly, as the API spells them (a dotted path reaches a nested value)"}
 }
 
 func quoteList(names []string) string {

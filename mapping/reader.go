@@ -20,7 +20,7 @@ type Reader struct {
 // labels the source in errors: a file name, never a connection string. A
 // column the mapping needs but src lacks is a *SourceError.
 func NewReader(src Table, name string, m *Mapping) (*Reader, error) {
-	p, err := newPlan(src.Columns(), m)
+	p, err := newPlan(src, m)
 	if err != nil {
 		return nil, withFile(err, name)
 	}

@@ -14,3 +14,16 @@ type Table interface {
 	// cells slice may be reused by the next call (the strings are not).
 	Next() (cells []string, line int, err error)
 }
+
+// FieldTable is a Table of records read from an API rather than a file:
+// its columns are the fields its records carry, nested ones named by
+// dotted paths (ContactObject.Email). Field names match exactly, as the
+// API spells them, not regardless of case as CSV headers do. A mapped
+// field no record carries is missing, as a CSV column is, unless the
+// source says records may lack it.
+type FieldTable interface {
+	Table
+	// MayLack reports whether no record carrying the field is no mistake:
+	// a field only some people have, such as a qualification.
+	MayLack(field string) bool
+}

@@ -17,6 +17,7 @@ bin=bin/parchment-sync
 export PARCHMENT_TOKEN=demo-token
 export PARCHMENT_ORGANIZATION_SECRET=demo-organization-secret
 export PARCHMENT_ORGANIZATION_ID=demo-clinic
+export KEYPAY_API_KEY=demo-keypay-key
 workdir=$(mktemp -d)
 export PARCHMENT_LEDGER_URL=${PARCHMENT_DEMO_LEDGER:-sqlite:$workdir/ledger.db}
 sandbox_pid=
@@ -26,15 +27,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$bin" sandbox --addr 127.0.0.1:0 --latency 20ms --rate 50 --log-level warn >"$workdir/sandbox.out" &
+"$bin" sandbox --addr 127.0.0.1:0 --latency 20ms --rate 50 --log-level warn \
+	--hris keypay --hris-seed samples/roster-edited.csv >"$workdir/sandbox.out" &
 sandbox_pid=$!
 for _ in $(seq 100); do
-	grep -q 'base URL' "$workdir/sandbox.out" 2>/dev/null && break
+	grep -q 'KeyPay.*base URL' "$workdir/sandbox.out" 2>/dev/null && break
 	sleep 0.1
 done
-PARCHMENT_API_URL=$(sed -n 's/.*base URL \(http[^ ]*\).*/\1/p' "$workdir/sandbox.out")
+PARCHMENT_API_URL=$(sed -n 's/^Parchment.*base URL \(http[^ ]*\).*/\1/p' "$workdir/sandbox.out")
 [[ -n $PARCHMENT_API_URL ]] || { echo "demo: the stand-in did not start" >&2; exit 1; }
 export PARCHMENT_API_URL
+keypay_url=$(sed -n 's/.*KeyPay.*base URL \(http[^ ]*\).*/\1/p' "$workdir/sandbox.out")
 
 # step shows a command and runs it; exit 1 (some rows invalid) and exit 4
 # (held by the mass-leaver guard) are part of the story, anything else
@@ -71,3 +74,5 @@ step "9. A real export: check Deputy's CSV through its mapping (one bad HPI-I on
 	"$bin" validate --csv samples/deputy.csv --mapping samples/deputy.yaml
 step "10. Sync it into another organisation: the bad row is held back, the terminated employee is not created, the rest go" \
 	"$bin" apply --csv samples/deputy.csv --mapping samples/deputy.yaml --organization-id demo-deputy --rate 20 --log-level warn
+step "11. No file at all: read staff straight from Employment Hero Payroll (its stand-in), qualifications and all; the terminated employee is not created" \
+	"$bin" apply --keypay-business 4321 --keypay-url "$keypay_url" --keypay-qualifications --mapping samples/keypay.yaml --organization-id demo-keypay --rate 20 --log-level warn

@@ -101,7 +101,8 @@ func (a *app) checkOne(ctx context.Context, j job, logger *slog.Logger) orgCheck
 }
 
 func (a *app) checkSource(ctx context.Context, j job, logger *slog.Logger) checkLine {
-	rows, err := j.source.open(ctx, logger)
+	rows, err := j.source.open(ctx, a.getenv, logger)
+	defer closeRows(rows)
 	var v validation
 	if err == nil {
 		v, err = summarise(ctx, rows)

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -185,8 +186,14 @@ func (p *configParser) values(n *yaml.Node, organisation bool) (map[string]confi
 	out := map[string]configValue{}
 	for i := 0; i < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
+		if keys, ok := apiConfigBlocks()[k.Value]; ok {
+			if err := p.sourceBlock(k, v, keys, out); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if !slices.Contains(configKeys(), k.Value) {
-			return nil, p.errorf(k, "unknown key %q; expected one of %s", k.Value, strings.Join(configKeys(), ", "))
+			return nil, p.errorf(k, "unknown key %q; expected one of %s", k.Value, strings.Join(append(configKeys(), slices.Sorted(maps.Keys(apiConfigBlocks()))...), ", "))
 		}
 		if k.Value == "name" && !organisation {
 			return nil, p.errorf(k, "name belongs to each organisation, not to defaults")

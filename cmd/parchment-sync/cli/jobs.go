@@ -173,6 +173,11 @@ func (a *app) configJob(f *syncFlags, o orgConfig) (job, error) {
 	}
 	j.settings.fromConfig(o)
 	var errs []error
+	if k, err := keypayFromConfig(o); err != nil {
+		errs = append(errs, err)
+	} else {
+		j.source.keypay = k
+	}
 	numbers := []struct {
 		key, flag string
 		into      any
@@ -264,8 +269,8 @@ func (a *app) checkJob(mode psync.Mode, j job) []error {
 		bad("%s is required (the default, under XDG_STATE_HOME or HOME, is unavailable)", j.where("ledger"))
 	}
 	if err := j.source.check(); err != nil {
-		if j.name != "" {
-			bad("set csv, or source_db and source_query (%s)", j.where("csv"))
+		if j.name != "" && j.source.chosenAPI() == nil {
+			bad("set csv, or source_db and source_query, or a keypay: block (%s)", j.where("csv"))
 		} else {
 			bad("%v", err)
 		}

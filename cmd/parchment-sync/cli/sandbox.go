@@ -33,6 +33,7 @@ type sandboxFlags struct {
 	// default applies, which --strict-scopes narrows.
 	scopesSet bool
 	docs      docsFlags
+	hris      hrisFlags
 }
 
 // sandboxCommand serves the in-memory Parchment stand-in so a sync can be
@@ -62,6 +63,7 @@ func (a *app) sandboxCommand() *cobra.Command {
 	fs.StringVar(&f.seed, "seed", "", "CSV of users to hold from the start, as if made in the portal (header: organization_id, email, given_name, family_name, …)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "stderr log level: debug, info, warn or error")
 	f.docs.register(fs)
+	f.hris.register(fs)
 	return cmd
 }
 
@@ -97,6 +99,10 @@ func (a *app) runSandbox(ctx context.Context, f *sandboxFlags) error {
 	fmt.Fprintf(a.stdout, "it accepts %s as the bearer token when set, tokens from POST /v1/token with %s and %s (defaults %q and %q), and %s (default %q)\n",
 		envToken, envPartnerID, envPartnerSecret, parchmenttest.DefaultPartnerID, parchmenttest.DefaultPartnerSecret,
 		envOrganizationSecret, parchmenttest.DefaultOrganizationSecret)
+	if err := a.startHRIS(ctx, &f.hris, logger); err != nil {
+		ln.Close()
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

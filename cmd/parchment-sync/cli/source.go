@@ -20,16 +20,28 @@ type sourceFlags struct {
 	mappingFile string
 	db          string
 	query       string
+	keypay      keypayFlags
 }
+
+// apis lists the HR systems a roster can be read from; a new one is added
+// here, to register and to apiConfigBlocks.
+func (s *sourceFlags) apis() []apiSource { return []apiSource{&s.keypay} }
 
 func (s *sourceFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&s.csv, "csv", "", "roster CSV file")
 	fs.StringVar(&s.mappingFile, "mapping", "", "YAML file mapping the roster's columns to Parchment fields (default: canonical headers)")
 	fs.StringVar(&s.db, "source-db", "", "PostgreSQL URL of a staff database to read instead of --csv")
 	fs.StringVar(&s.query, "source-query", "", "SQL query selecting the staff rows (with --source-db)")
+	s.keypay.register(fs)
 }
 
 func (s *sourceFlags) check() error {
+	if api := s.chosenAPI(); api != nil {
+		if s.csv != "" || s.db != "" {
+			return errors.New("read the roster from one source: --csv, --source-db or an HR system's flags")
+		}
+		return api.check()
+	}
 	switch {
 	case s.db == "" && s.query != "":
 		return errors.New("--source-query needs --source-db")
@@ -46,6 +58,9 @@ func (s *sourceFlags) check() error {
 // name is how the source appears in reports and the ledger: never the
 // database URL, which may hold a password.
 func (s *sourceFlags) name() string {
+	if api := s.chosenAPI(); api != nil {
+		return api.label()
+	}
 	if s.csv != "" {
 		return s.csv
 	}
@@ -54,15 +69,20 @@ func (s *sourceFlags) name() string {
 
 // open makes the roster ready to read: a CSV file is read afresh each
 // time (in flat memory, whatever its size); a staff database's rows are
-// read once, in one read-only transaction, and held. Anything that makes
-// the source unusable is a usage error (exit 2) and nothing is sent.
-func (s *sourceFlags) open(ctx context.Context, logger *slog.Logger) (psync.Rows, error) {
+// read once, in one read-only transaction, and held; an HR system's
+// records are read once into a spool file. Anything that makes the source
+// unusable is a usage error (exit 2), rejected credentials exit 3, and
+// nothing is sent. closeRows must be called on the rows when done.
+func (s *sourceFlags) open(ctx context.Context, getenv env, logger *slog.Logger) (psync.Rows, error) {
 	var m *mapping.Mapping
 	if s.mappingFile != "" {
 		var err error
 		if m, err = mapping.LoadMapping(s.mappingFile); err != nil {
 			return nil, withCode(ExitUsage, err)
 		}
+	}
+	if api := s.chosenAPI(); api != nil {
+		return s.openAPI(ctx, api, m, getenv, logger)
 	}
 	if s.db != "" {
 		rows, err := s.readDB(ctx, m)

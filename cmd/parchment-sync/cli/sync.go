@@ -205,7 +205,8 @@ func (a *app) runSync(ctx context.Context, mode psync.Mode, f *syncFlags) error 
 // engine. The report is nil when the run never started.
 func (a *app) runJob(ctx context.Context, mode psync.Mode, f *syncFlags, j job, logger *slog.Logger, progress psync.Progress) (*psync.Report, time.Time, error) {
 	var lastSuccess time.Time
-	rows, err := j.source.open(ctx, logger)
+	rows, err := j.source.open(ctx, a.getenv, logger)
+	defer closeRows(rows)
 	if err != nil {
 		return nil, lastSuccess, a.cleanErr(err)
 	}

@@ -98,7 +98,8 @@ func (a *app) validate(ctx context.Context, f *validateFlags) (validation, error
 		return validation{}, withCode(ExitUsage, err)
 	}
 	logger, _ := a.logger("warn")
-	rows, err := f.source.open(ctx, logger)
+	rows, err := f.source.open(ctx, a.getenv, logger)
+	defer closeRows(rows)
 	if err != nil {
 		return validation{}, err
 	}
