@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/parchment-sync/parchment-sync/internal/hris/deputy"
 	"github.com/parchment-sync/parchment-sync/internal/hris/deputy/deputytest"
 	"github.com/parchment-sync/parchment-sync/internal/hris/hrishttp"
+	"github.com/parchment-sync/parchment-sync/internal/hris/standin"
 	"github.com/parchment-sync/parchment-sync/internal/oauthfile"
 )
 
@@ -39,29 +39,6 @@ func start(t *testing.T, cfg deputytest.Config) (*deputytest.Server, string) {
 	return s, srv.URL
 }
 
-// sleeps records the waits a client asked for, without waiting.
-type sleeps struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func (s *sleeps) sleep(_ context.Context, d time.Duration) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.d = append(s.d, d)
-	return nil
-}
-
-func readAll(t *testing.T, c *deputy.Client) ([]hrishttp.Record, error) {
-	t.Helper()
-	var out []hrishttp.Record
-	err := c.Read(context.Background(), func(r hrishttp.Record) error {
-		out = append(out, r)
-		return nil
-	})
-	return out, err
-}
-
 func TestReadsEveryPageArchivedStaffAndJoins(t *testing.T) {
 	t.Parallel()
 	emps := seed(t, false)
@@ -69,7 +46,7 @@ func TestReadsEveryPageArchivedStaffAndJoins(t *testing.T) {
 	s, url := start(t, deputytest.Config{Token: "perm", Employees: emps})
 	c := deputy.New(deputy.Config{URL: url, Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "perm"}),
 		Credentials: "DEPUTY_TOKEN", PageSize: 5, Concurrency: 2})
-	got, err := readAll(t, c)
+	got, err := collect(c)
 	require.NoError(t, err)
 	require.Len(t, got, 12)
 	// Page 0 alone, then 5 and 10 together; 10 is short.
@@ -106,7 +83,7 @@ func TestAFullLastPageEndsOnAnEmptyOne(t *testing.T) {
 	t.Parallel()
 	s, url := start(t, deputytest.Config{Token: "perm", Employees: seed(t, false)[:10]})
 	c := deputy.New(deputy.Config{URL: url, Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "perm"}), PageSize: 5, Concurrency: 1})
-	got, err := readAll(t, c)
+	got, err := collect(c)
 	require.NoError(t, err)
 	require.Len(t, got, 10)
 	require.Equal(t, 3, s.Queries())
@@ -115,7 +92,7 @@ func TestAFullLastPageEndsOnAnEmptyOne(t *testing.T) {
 func TestLegacyContactsCarryEmail1AndPhone1(t *testing.T) {
 	t.Parallel()
 	_, url := start(t, deputytest.Config{Token: "perm", Employees: seed(t, true)})
-	got, err := readAll(t, deputy.New(deputy.Config{URL: url, Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "perm"})}))
+	got, err := collect(deputy.New(deputy.Config{URL: url, Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "perm"})}))
 	require.NoError(t, err)
 	require.Equal(t, "amelia.nguyen@harbourclinic.example", got[0]["ContactObject.Email1"])
 	require.Equal(t, "0412345678", got[0]["ContactObject.Phone1"])
@@ -127,22 +104,22 @@ func TestRetries429AfterRetryAfterAnd5xx(t *testing.T) {
 	s, url := start(t, deputytest.Config{Token: "perm", Employees: seed(t, false)})
 	s.Faults.Fail(2, 429, "7")
 	s.Faults.Fail(1, 503, "")
-	var waits sleeps
+	var waits standin.Sleeps
 	c := deputy.New(deputy.Config{URL: url, Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "perm"}),
-		Retry: hrishttp.Retry{Sleep: waits.sleep, Base: time.Second}})
-	got, err := readAll(t, c)
+		Retry: hrishttp.Retry{Sleep: waits.Sleep, Base: time.Second}})
+	got, err := collect(c)
 	require.NoError(t, err)
 	require.Len(t, got, 12)
-	require.Len(t, waits.d, 3)
-	require.Equal(t, 7*time.Second, waits.d[0], "Retry-After is honoured")
-	require.Equal(t, 7*time.Second, waits.d[1])
-	require.GreaterOrEqual(t, waits.d[2], 4*time.Second, "backoff doubles")
+	require.Len(t, waits.Waits(), 3)
+	require.Equal(t, 7*time.Second, waits.Waits()[0], "Retry-After is honoured")
+	require.Equal(t, 7*time.Second, waits.Waits()[1])
+	require.GreaterOrEqual(t, waits.Waits()[2], 4*time.Second, "backoff doubles")
 }
 
 func TestARefusedTokenNamesTheVariable(t *testing.T) {
 	t.Parallel()
 	_, url := start(t, deputytest.Config{Token: "perm", Employees: seed(t, false)})
-	_, err := readAll(t, deputy.New(deputy.Config{URL: url, Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "wrong"}), Credentials: "DEPUTY_TOKEN"}))
+	_, err := collect(deputy.New(deputy.Config{URL: url, Token: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "wrong"}), Credentials: "DEPUTY_TOKEN"}))
 	var refused *hrishttp.Refused
 	require.ErrorAs(t, err, &refused)
 	require.Equal(t, 401, refused.Status)
@@ -160,7 +137,7 @@ func TestOAuthRefreshesOnTheInstallHost(t *testing.T) {
 	src := oauthfile.NewSource(context.Background(), deputy.OAuthSource(deputy.OAuth{
 		InstallURL: url, ClientID: "cid", ClientSecret: "csecret", RedirectURL: redirect,
 	}, file))
-	got, err := readAll(t, deputy.New(deputy.Config{URL: url, Token: src, Credentials: "the token file " + file.Path}))
+	got, err := collect(deputy.New(deputy.Config{URL: url, Token: src, Credentials: "the token file " + file.Path}))
 	require.NoError(t, err)
 	require.Len(t, got, 12)
 	require.Equal(t, 1, s.OAuth.Refreshes())
@@ -175,4 +152,8 @@ func hostOf(t *testing.T, raw string) string {
 	u, err := url.Parse(raw)
 	require.NoError(t, err)
 	return u.Host
+}
+
+func collect(c *deputy.Client) ([]hrishttp.Record, error) {
+	return standin.Collect(context.Background(), c.Read)
 }

@@ -1,6 +1,7 @@
 package standin
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
@@ -58,4 +59,11 @@ func Bearer(r *http.Request, schemes ...string) string {
 		}
 	}
 	return ""
+}
+
+// WriteJSON writes v as a JSON answer with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
 }

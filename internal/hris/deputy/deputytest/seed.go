@@ -9,18 +9,10 @@ import (
 	"github.com/parchment-sync/parchment-sync/mapping"
 )
 
-// Custom fields' API names the stand-in keeps registration numbers under;
-// a business names its own, and these are plausible ones.
-const (
-	FieldAHPRA          = "AhpraNumber"
-	FieldPrescriber     = "PrescriberNumber"
-	FieldProvider       = "ProviderNumber"
-	FieldHPII           = "HpiiNumber"
-	FieldQualifications = "Qualifications"
-)
-
-// customFields are the Employee custom fields, in DeputyField order.
-var customFields = []string{FieldAHPRA, FieldPrescriber, FieldProvider, FieldHPII, FieldQualifications}
+// CustomFields are the API names of the Employee custom fields the
+// stand-in keeps registration numbers under, in DeputyField order (F01…),
+// matching standin.Registration's values; a business names its own.
+var CustomFields = []string{"AhpraNumber", "PrescriberNumber", "ProviderNumber", "HpiiNumber", "Qualifications"}
 
 // Employee is a Resource API Employee with the objects its joins give.
 type Employee struct {
@@ -28,12 +20,6 @@ type Employee struct {
 	Fields     map[string]any
 	Contact    map[string]any
 	Custom     map[string]any
-}
-
-// positions turns a canonical roster's roles into a job title.
-var positions = map[string]string{
-	"provider": "General Practitioner", "admin": "Practice Manager",
-	"receptionist": "Receptionist", "rx_reader": "Practice Nurse",
 }
 
 // genders are Deputy's Gender codes as the stand-in uses them (the docs
@@ -61,42 +47,24 @@ func employee(id int, rec mapping.Record, legacy bool) Employee {
 	e := Employee{ExternalID: rec.ExternalUserID}
 	e.Fields = map[string]any{
 		"Id": id, "Company": 1, "FirstName": rec.GivenName, "LastName": rec.FamilyName,
-		"DisplayName": rec.GivenName + " " + rec.FamilyName, "OtherName": nil, "Salutation": orNil(rec.Title),
+		"DisplayName": rec.GivenName + " " + rec.FamilyName, "OtherName": nil, "Salutation": standin.OrNil(rec.Title),
 		"Contact": contactID, "DateOfBirth": deputyDate(rec.DateOfBirth), "Gender": genders[rec.Sex],
 		"Active": rec.EndDate == "", "StartDate": "2022-05-05T00:00:00+10:00", "TerminationDate": deputyDate(rec.EndDate),
-		"Position": orNil(position(rec.AccessRoles)), "Role": 1, "CustomFieldData": customID,
+		"Position": standin.OrNil(standin.JobTitle(rec.AccessRoles)), "Role": 1, "CustomFieldData": customID,
 		"Created": "2022-05-05T16:42:21+10:00", "Modified": "2026-11-29T11:55:56+10:00",
 	}
-	e.Contact = map[string]any{"Id": contactID, "Email1": rec.Email, "Phone1": orNil(rec.Phone), "Phone2": nil, "PrimaryEmail": 1}
+	e.Contact = map[string]any{"Id": contactID, "Email1": rec.Email, "Phone1": standin.OrNil(rec.Phone), "Phone2": nil, "PrimaryEmail": 1}
 	if !legacy {
-		e.Contact["Email"], e.Contact["Mobile"] = rec.Email, orNil(rec.Phone)
+		e.Contact["Email"], e.Contact["Mobile"] = rec.Email, standin.OrNil(rec.Phone)
 	}
 	e.Custom = map[string]any{"Id": customID, "System": "Employee"}
-	values := []string{rec.AHPRANumber, rec.PrescriberNumber, rec.ProviderNumber, rec.HPIINumber, rec.Qualifications}
-	for i, api := range customFields {
+	values := standin.Registration(rec)
+	for i, api := range CustomFields {
 		// A value appears under both its Fxx column and its API name.
-		e.Custom[fmt.Sprintf("F%02d", i+1)] = orNil(values[i])
-		e.Custom[api] = orNil(values[i])
+		e.Custom[fmt.Sprintf("F%02d", i+1)] = standin.OrNil(values[i])
+		e.Custom[api] = standin.OrNil(values[i])
 	}
 	return e
-}
-
-func position(roles []string) string {
-	for _, r := range []string{"provider", "admin", "rx_reader", "receptionist"} {
-		for _, have := range roles {
-			if have == r {
-				return positions[r]
-			}
-		}
-	}
-	return ""
-}
-
-func orNil(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 // deputyDate writes a YYYY-MM-DD date as Deputy does, at midnight in

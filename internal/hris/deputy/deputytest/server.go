@@ -77,7 +77,7 @@ func (s *Server) api(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		tok := standin.Bearer(r, "Bearer", "OAuth")
 		if tok == "" || (tok != s.cfg.Token && !s.OAuth.Valid(tok)) {
-			writeJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]any{"code": 401, "message": "Unauthorised: invalid or expired token"}})
+			standin.WriteJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]any{"code": 401, "message": "Unauthorised: invalid or expired token"}})
 			return
 		}
 		if s.Faults.Take(w) {
@@ -88,7 +88,7 @@ func (s *Server) api(h http.HandlerFunc) http.HandlerFunc {
 }
 
 func (s *Server) me(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"UserId": 1, "EmployeeId": 1, "Name": "Stand-in Admin"})
+	standin.WriteJSON(w, http.StatusOK, map[string]any{"UserId": 1, "EmployeeId": 1, "Name": "Stand-in Admin"})
 }
 
 type queryBody struct {
@@ -105,7 +105,7 @@ type queryBody struct {
 func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 	var q queryBody
 	if err := json.NewDecoder(r.Body).Decode(&q); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": map[string]any{"code": 400, "message": "body is not JSON"}})
+		standin.WriteJSON(w, http.StatusBadRequest, map[string]any{"error": map[string]any{"code": 400, "message": "body is not JSON"}})
 		return
 	}
 	if q.Max <= 0 || q.Max > MaxPage {
@@ -122,7 +122,7 @@ func (s *Server) query(w http.ResponseWriter, r *http.Request) {
 	}
 	start := min(max(q.Start, 0), len(matched))
 	end := min(start+q.Max, len(matched))
-	writeJSON(w, http.StatusOK, matched[start:end]) // a bare array, no total
+	standin.WriteJSON(w, http.StatusOK, matched[start:end]) // a bare array, no total
 }
 
 // matches applies eq clauses; others are ignored, as no test needs them.
@@ -153,11 +153,11 @@ func (s *Server) one(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.Atoi(r.PathValue("id"))
 	for _, e := range s.cfg.Employees {
 		if e.Fields["Id"] == id {
-			writeJSON(w, http.StatusOK, s.render(e, nil, r))
+			standin.WriteJSON(w, http.StatusOK, s.render(e, nil, r))
 			return
 		}
 	}
-	writeJSON(w, http.StatusNotFound, map[string]any{"error": map[string]any{"code": 404, "message": "Not found"}})
+	standin.WriteJSON(w, http.StatusNotFound, map[string]any{"error": map[string]any{"code": 404, "message": "Not found"}})
 }
 
 func (s *Server) render(e Employee, joins []string, r *http.Request) map[string]any {
@@ -177,10 +177,4 @@ func (s *Server) render(e Employee, joins []string, r *http.Request) map[string]
 		out["_DPMetaData"] = map[string]any{"System": "Employee", "CreatorInfo": map[string]any{"Id": 1}}
 	}
 	return out
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }
