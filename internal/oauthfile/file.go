@@ -17,21 +17,28 @@ import (
 // File is a token file; its lock file is the same path plus ".lock".
 type File struct{ Path string }
 
-// fileToken is the file's JSON. Endpoint is the host a vendor said the
-// account lives on (Deputy's token response carries it).
+// fileToken is the file's JSON.
 type fileToken struct {
 	AccessToken  string    `json:"access_token,omitempty"`
 	TokenType    string    `json:"token_type,omitempty"`
 	RefreshToken string    `json:"refresh_token"`
 	Expiry       time.Time `json:"expiry,omitzero"`
 	Endpoint     string    `json:"endpoint,omitempty"`
+	RedirectURI  string    `json:"redirect_uri,omitempty"`
 }
+
+// Extras a file keeps beside the token: the account's host (Deputy's
+// token answer names it) and the redirect URI the grant was made with
+// (Deputy wants it again with every refresh).
+const (
+	ExtraEndpoint    = "endpoint"
+	ExtraRedirectURI = "redirect_uri"
+)
 
 // ErrNoToken is returned by Read for a file that does not exist yet.
 var ErrNoToken = errors.New("no token file")
 
-// Read returns the token the file holds; its "endpoint" extra is set when
-// the file has one.
+// Read returns the token the file holds, with its extras.
 func (f File) Read() (*oauth2.Token, error) {
 	data, err := os.ReadFile(f.Path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -45,10 +52,7 @@ func (f File) Read() (*oauth2.Token, error) {
 		return nil, fmt.Errorf("token file %s holds no refresh token", f.Path)
 	}
 	tok := &oauth2.Token{AccessToken: ft.AccessToken, TokenType: ft.TokenType, RefreshToken: ft.RefreshToken, Expiry: ft.Expiry}
-	if ft.Endpoint != "" {
-		tok = tok.WithExtra(map[string]any{"endpoint": ft.Endpoint})
-	}
-	return tok, nil
+	return tok.WithExtra(map[string]any{ExtraEndpoint: ft.Endpoint, ExtraRedirectURI: ft.RedirectURI}), nil
 }
 
 // Write replaces the file with tok in one step (a temporary file in the
@@ -56,9 +60,8 @@ func (f File) Read() (*oauth2.Token, error) {
 // leaves the old token or the new one, never half of either.
 func (f File) Write(tok *oauth2.Token) error {
 	ft := fileToken{AccessToken: tok.AccessToken, TokenType: tok.TokenType, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry}
-	if e, ok := tok.Extra("endpoint").(string); ok {
-		ft.Endpoint = e
-	}
+	ft.Endpoint, _ = tok.Extra(ExtraEndpoint).(string)
+	ft.RedirectURI, _ = tok.Extra(ExtraRedirectURI).(string)
 	data, err := json.MarshalIndent(ft, "", "  ")
 	if err != nil {
 		return err

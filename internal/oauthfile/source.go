@@ -96,10 +96,16 @@ func (s *Source) refresh(cur *oauth2.Token) (*oauth2.Token, error) {
 	if err != nil {
 		return nil, s.refused(err)
 	}
-	if e, ok := cur.Extra("endpoint").(string); ok && next.Extra("endpoint") == nil {
-		next = next.WithExtra(map[string]any{"endpoint": e})
+	// A refresh answer may leave out what the file keeps beside the token.
+	keep := map[string]any{}
+	for _, k := range []string{ExtraEndpoint, ExtraRedirectURI} {
+		if v, _ := next.Extra(k).(string); v != "" {
+			keep[k] = v
+		} else {
+			keep[k] = cur.Extra(k)
+		}
 	}
-	return next, nil
+	return next.WithExtra(keep), nil
 }
 
 // ErrRefused marks an authorisation server's refusal: connecting again,

@@ -185,6 +185,12 @@ func (p *configParser) values(n *yaml.Node, organisation bool) (map[string]confi
 	out := map[string]configValue{}
 	for i := 0; i < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
+		if nested, err := p.hrisKey(k, v, out); nested || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if !slices.Contains(configKeys(), k.Value) {
 			return nil, p.errorf(k, "unknown key %q; expected one of %s", k.Value, strings.Join(configKeys(), ", "))
 		}

@@ -27,6 +27,9 @@ type OAuth struct {
 	// Scope, when set, must be sent with the code exchange and every
 	// refresh (Deputy's longlife_refresh_token).
 	Scope string
+	// RefreshRedirect wants a registered redirect_uri with every refresh
+	// too, as Deputy does.
+	RefreshRedirect bool
 	// ExpiresIn is an access token's life in seconds.
 	ExpiresIn int
 	// Extra adds fields to every token answer (Deputy's endpoint).
@@ -175,6 +178,10 @@ func (o *OAuth) Token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	case "refresh_token":
+		if o.RefreshRedirect && !slices.Contains(o.RedirectURIs, f.Get("redirect_uri")) {
+			oauthError(w, http.StatusBadRequest, "invalid_request", "redirect_uri must be the client's registered one")
+			return
+		}
 		if !o.refreshes[f.Get("refresh_token")] {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "refresh token unknown or already used")
 			return

@@ -49,7 +49,7 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg}
 	s.OAuth = &standin.OAuth{
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURIs: cfg.RedirectURIs,
-		Scope: Scope, ExpiresIn: 86400,
+		Scope: Scope, RefreshRedirect: true, ExpiresIn: 86400,
 		// The token answer names the install the account lives on.
 		Extra: func(r *http.Request) map[string]any { return map[string]any{"endpoint": r.Host} },
 	}

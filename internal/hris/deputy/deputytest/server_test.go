@@ -67,7 +67,7 @@ func TestSearchFiltersArchivedStaff(t *testing.T) {
 
 func TestRefreshTokensRotate(t *testing.T) {
 	t.Parallel()
-	s := New(Config{ClientID: "cid", ClientSecret: "cs"})
+	s := New(Config{ClientID: "cid", ClientSecret: "cs", RedirectURIs: []string{"http://127.0.0.1:1/"}})
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	refresh := func(rt, scope string) (int, map[string]any) {
