@@ -17,6 +17,7 @@ import (
 	"github.com/parchment-sync/parchment-sync/internal/hris/hrishttp"
 	"github.com/parchment-sync/parchment-sync/internal/hris/standin"
 	"github.com/parchment-sync/parchment-sync/internal/oauthfile"
+	"github.com/parchment-sync/parchment-sync/mapping"
 )
 
 const org = "org-5eed"
@@ -26,7 +27,11 @@ type fixture struct {
 	url  string
 	emps []employmentherotest.Employee
 	file oauthfile.File
+	// rosterRecs is what the stand-in was seeded from.
+	rosterRecs []mapping.Record
 }
+
+func (fx *fixture) roster(*testing.T) []mapping.Record { return fx.rosterRecs }
 
 func start(t *testing.T) *fixture {
 	t.Helper()
@@ -35,12 +40,16 @@ func start(t *testing.T) *fixture {
 	defer f.Close()
 	emps, err := employmentherotest.Seed(f, "roster.csv")
 	require.NoError(t, err)
+	_, err = f.Seek(0, 0)
+	require.NoError(t, err)
+	roster, err := standin.Roster(f, "roster.csv")
+	require.NoError(t, err)
 	s := employmentherotest.New(employmentherotest.Config{ClientID: "cid", ClientSecret: "cs", OrganisationID: org, Employees: emps})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	file := oauthfile.File{Path: filepath.Join(t.TempDir(), "eh-token.json")}
 	require.NoError(t, file.Write(&oauth2.Token{RefreshToken: s.OAuth.Grant()}))
-	return &fixture{s: s, url: srv.URL, emps: emps, file: file}
+	return &fixture{s: s, url: srv.URL, emps: emps, file: file, rosterRecs: roster}
 }
 
 func (fx *fixture) client(c employmenthero.Config) *employmenthero.Client {

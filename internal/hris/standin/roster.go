@@ -1,6 +1,7 @@
 package standin
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -30,15 +31,21 @@ func Roster(r io.Reader, name string) ([]mapping.Record, error) {
 }
 
 var jobTitles = map[string]string{
-	"provider": "General Practitioner", "admin": "Practice Manager",
-	"receptionist": "Receptionist", "rx_reader": "Practice Nurse",
+	"admin": "Practice Manager", "receptionist": "Receptionist", "rx_reader": "Practice Nurse",
 }
 
+// prescriberTitles are providers' job titles by prescriber type.
+var prescriberTitles = map[string]string{"M": "General Practitioner", "U": "Nurse Practitioner", "T": "Podiatrist"}
+
 // JobTitle is the job title an HR system would hold for a canonical
-// roster's access roles, the most senior role first.
-func JobTitle(roles []string) string {
-	for _, r := range []string{"provider", "admin", "rx_reader", "receptionist"} {
-		if slices.Contains(roles, r) {
+// roster's person: a provider's says what they prescribe as, anyone
+// else's their most senior role.
+func JobTitle(rec mapping.Record) string {
+	if rec.IsProvider() {
+		return cmp.Or(prescriberTitles[rec.PrescriberType], "Medical Practitioner")
+	}
+	for _, r := range []string{"admin", "rx_reader", "receptionist"} {
+		if slices.Contains(rec.AccessRoles, r) {
 			return jobTitles[r]
 		}
 	}

@@ -22,9 +22,9 @@ type Employee struct {
 	Custom     map[string]any
 }
 
-// genders are Deputy's Gender codes as the stand-in uses them (the docs
-// read show only 0).
-var genders = map[string]int{"": 0, "M": 1, "F": 2, "I": 3, "N": 4}
+// genders are Deputy's Gender codes as the stand-in assumes them: the
+// docs read show only 0, on a record with no gender given.
+var genders = map[string]int{"": 0, "N": 0, "M": 1, "F": 2, "I": 3}
 
 // Seed reads a canonical roster CSV into employees, ids from 1. A person
 // with an end_date is archived: Active false, TerminationDate set. The
@@ -50,7 +50,7 @@ func employee(id int, rec mapping.Record, legacy bool) Employee {
 		"DisplayName": rec.GivenName + " " + rec.FamilyName, "OtherName": nil, "Salutation": standin.OrNil(rec.Title),
 		"Contact": contactID, "DateOfBirth": deputyDate(rec.DateOfBirth), "Gender": genders[rec.Sex],
 		"Active": rec.EndDate == "", "StartDate": "2022-05-05T00:00:00+10:00", "TerminationDate": deputyDate(rec.EndDate),
-		"Position": standin.OrNil(standin.JobTitle(rec.AccessRoles)), "Role": 1, "CustomFieldData": customID,
+		"Position": standin.OrNil(standin.JobTitle(rec)), "Role": 1, "CustomFieldData": customID,
 		"Created": "2022-05-05T16:42:21+10:00", "Modified": "2026-11-29T11:55:56+10:00",
 	}
 	e.Contact = map[string]any{"Id": contactID, "Email1": rec.Email, "Phone1": standin.OrNil(rec.Phone), "Phone2": nil, "PrimaryEmail": 1}

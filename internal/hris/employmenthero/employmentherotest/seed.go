@@ -48,7 +48,7 @@ func employee(n int, rec mapping.Record) Employee {
 		"id": id, "code": rec.ExternalUserID, "account_email": rec.Email, "company_email": rec.Email,
 		"personal_email": strings.ToLower(rec.GivenName) + fmt.Sprintf(".%d@personal.example", n),
 		"first_name":     rec.GivenName, "last_name": rec.FamilyName, "middle_name": nil, "known_as": nil,
-		"title": standin.OrNil(rec.Title), "role": "employee", "job_title": standin.OrNil(standin.JobTitle(rec.AccessRoles)),
+		"title": standin.OrNil(rec.Title), "role": "employee", "job_title": standin.OrNil(standin.JobTitle(rec)),
 		"gender": genders[rec.Sex], "date_of_birth": standin.OrNil(rec.DateOfBirth),
 		"company_mobile": nil, "company_landline": nil, "personal_mobile_number": fmt.Sprintf("04%08d", 10000000+n),
 		"home_phone": nil, "start_date": "2022-05-05", "status": "active", "termination_date": nil,
