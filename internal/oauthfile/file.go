@@ -42,7 +42,7 @@ var ErrNoToken = errors.New("no token file")
 func (f File) Read() (*oauth2.Token, error) {
 	data, err := os.ReadFile(f.Path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("token file %s: %w", f.Path, ErrNoToken)
+		return nil, fmt.Errorf("token file %s: %w yet; run parchment-sync connect to create it", f.Path, ErrNoToken)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("token file: %w", err)

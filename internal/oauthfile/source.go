@@ -50,11 +50,6 @@ func NewSource(ctx context.Context, c Config) *Source {
 	return &Source{ctx: ctx, c: c}
 }
 
-// Client returns an HTTP client that authorises every request with s.
-func (s *Source) Client(base *http.Client) *http.Client {
-	return oauth2.NewClient(context.WithValue(s.ctx, oauth2.HTTPClient, base), s)
-}
-
 func (s *Source) valid(t *oauth2.Token) bool {
 	return t != nil && t.AccessToken != "" && (t.Expiry.IsZero() || s.c.Now().Add(expiryDelta).Before(t.Expiry))
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -41,8 +42,11 @@ func (a *app) deputyClient(ctx context.Context, o orgConfig, urlFlag string, bas
 	file := oauthfile.File{Path: d.oauth.tokenFile}
 	// Deputy wants the redirect URI connect used with every refresh.
 	saved, err := file.Read()
+	if errors.Is(err, oauthfile.ErrNoToken) {
+		return nil, usageErr("token file %s does not exist yet; run parchment-sync connect deputy --config %s --org %s", file.Path, o.file, o.name())
+	}
 	if err != nil {
-		return nil, usageErr("%v; run parchment-sync connect deputy --config %s --org %s", err, o.file, o.name())
+		return nil, usageErr("%v", err)
 	}
 	redirect, _ := saved.Extra(oauthfile.ExtraRedirectURI).(string)
 	oc := deputy.OAuth{LoginURL: d.oauth.url, InstallURL: d.url, ClientID: id, ClientSecret: secret, RedirectURL: redirect,
