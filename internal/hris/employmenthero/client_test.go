@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,6 +36,13 @@ func (fx *fixture) roster(*testing.T) []mapping.Record { return fx.rosterRecs }
 
 func start(t *testing.T) *fixture {
 	t.Helper()
+	return startWith(t, employmentherotest.Config{})
+}
+
+// startWith starts a stand-in configured as cfg, seeded from the sample
+// roster, with a connected token file.
+func startWith(t *testing.T, cfg employmentherotest.Config) *fixture {
+	t.Helper()
 	f, err := os.Open(filepath.Join("..", "..", "..", "samples", "roster.csv"))
 	require.NoError(t, err)
 	defer f.Close()
@@ -44,7 +52,8 @@ func start(t *testing.T) *fixture {
 	require.NoError(t, err)
 	roster, err := standin.Roster(f, "roster.csv")
 	require.NoError(t, err)
-	s := employmentherotest.New(employmentherotest.Config{ClientID: "cid", ClientSecret: "cs", OrganisationID: org, Employees: emps})
+	cfg.ClientID, cfg.ClientSecret, cfg.OrganisationID, cfg.Employees = "cid", "cs", org, emps
+	s := employmentherotest.New(cfg)
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	file := oauthfile.File{Path: filepath.Join(t.TempDir(), "eh-token.json")}
@@ -112,6 +121,32 @@ func TestRetries429AfterRetryAfterAnd5xx(t *testing.T) {
 	require.Len(t, waits.Waits(), 2)
 	require.Equal(t, 30*time.Second, waits.Waits()[0], "Retry-After is honoured")
 	require.GreaterOrEqual(t, waits.Waits()[1], 2*time.Second)
+}
+
+// Beyond 100 requests a minute the stand-in answers 429 with the seconds
+// to wait; the client waits them and carries on.
+func TestWaitsOutTheRateLimit(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	now := time.Unix(1_800_000_000, 0)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	fx := startWith(t, employmentherotest.Config{PerMinute: 4, Now: clock})
+	var waits []time.Duration
+	sleep := func(_ context.Context, d time.Duration) error {
+		mu.Lock()
+		defer mu.Unlock()
+		waits = append(waits, d)
+		now = now.Add(d) // the stand-in's clock moves as the client waits
+		return nil
+	}
+	got, err := collect(fx.client(employmenthero.Config{PageSize: 2, Concurrency: 1, Retry: hrishttp.Retry{Sleep: sleep}}))
+	require.NoError(t, err)
+	require.Len(t, got, 12)
+	require.Equal(t, []time.Duration{time.Minute}, waits, "6 pages at 4 a minute: one wait of a minute")
 }
 
 func TestTokensRotateIntoTheFile(t *testing.T) {

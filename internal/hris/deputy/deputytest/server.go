@@ -9,6 +9,7 @@ package deputytest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -60,6 +61,8 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /api/v1/me", s.api(s.me))
 	s.mux.HandleFunc("POST /api/v1/resource/Employee/QUERY", s.api(s.query))
 	s.mux.HandleFunc("GET /api/v1/resource/Employee/{id}", s.api(s.one))
+	s.mux.HandleFunc("GET /api/v1/resource/CustomField", s.api(s.customFields))
+	s.mux.HandleFunc("POST /api/v1/resource/CustomField/QUERY", s.api(s.customFields))
 	return s
 }
 
@@ -158,6 +161,16 @@ func (s *Server) one(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	standin.WriteJSON(w, http.StatusNotFound, map[string]any{"error": map[string]any{"code": 404, "message": "Not found"}})
+}
+
+// customFields lists the Employee custom fields' definitions.
+func (s *Server) customFields(w http.ResponseWriter, _ *http.Request) {
+	defs := make([]map[string]any, len(CustomFields))
+	for i, api := range CustomFields {
+		defs[i] = map[string]any{"Id": i + 1, "System": "Employee", "Name": api, "ApiName": api,
+			"DeputyField": fmt.Sprintf("F%02d", i+1), "SortOrder": i + 1, "Type": 1, "Published": true}
+	}
+	standin.WriteJSON(w, http.StatusOK, defs)
 }
 
 func (s *Server) render(e Employee, joins []string, r *http.Request) map[string]any {

@@ -92,3 +92,20 @@ func TestRefreshTokensRotate(t *testing.T) {
 	code, _ = refresh(s.OAuth.Grant(), "")
 	require.Equal(t, http.StatusBadRequest, code, "scope=longlife_refresh_token is required")
 }
+
+func TestCustomFieldDefinitionsGiveAPINames(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(New(Config{Token: "perm"}))
+	defer srv.Close()
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/resource/CustomField", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer perm")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var defs []map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&defs))
+	require.Len(t, defs, len(CustomFields))
+	require.Equal(t, "AhpraNumber", defs[0]["ApiName"])
+	require.Equal(t, "F01", defs[0]["DeputyField"])
+}

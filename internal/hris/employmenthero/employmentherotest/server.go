@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/parchment-sync/parchment-sync/internal/hris/standin"
 )
@@ -24,6 +25,11 @@ type Config struct {
 	RedirectURIs           []string
 	OrganisationID         string
 	Employees              []Employee
+	// PerSecond and PerMinute, when set, answer 429 beyond them, as
+	// Employment Hero does beyond 20 a second and 100 a minute.
+	PerSecond, PerMinute int
+	// Now is the clock; nil is time.Now.
+	Now func() time.Time
 }
 
 // Server is the stand-in; one handler answers for the OAuth host and the
@@ -34,13 +40,20 @@ type Server struct {
 	OAuth  *standin.OAuth
 	Faults standin.Faults
 
+	limits [2]*standin.Window
+
 	mu    sync.Mutex
 	pages []int // page_index of each employee page answered
 }
 
 // New returns a stand-in serving cfg.Employees in cfg.OrganisationID.
 func New(cfg Config) *Server {
-	s := &Server{cfg: cfg}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, limits: [2]*standin.Window{
+		{Limit: cfg.PerSecond, Span: time.Second}, {Limit: cfg.PerMinute, Span: time.Minute},
+	}}
 	s.OAuth = &standin.OAuth{
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURIs: cfg.RedirectURIs,
 		RequirePKCE: true, ExpiresIn: 900,
@@ -69,7 +82,7 @@ func (s *Server) api(h http.HandlerFunc) http.HandlerFunc {
 			standin.WriteJSON(w, http.StatusUnauthorized, map[string]any{"message": "Invalid token"})
 			return
 		}
-		if s.Faults.Take(w) {
+		if s.Faults.Take(w) || s.throttled(w) {
 			return
 		}
 		if org := r.PathValue("org"); org != "" && org != s.cfg.OrganisationID {
@@ -78,6 +91,19 @@ func (s *Server) api(h http.HandlerFunc) http.HandlerFunc {
 		}
 		h(w, r)
 	}
+}
+
+// throttled answers 429 to a request beyond a limit.
+func (s *Server) throttled(w http.ResponseWriter) bool {
+	now := s.cfg.Now()
+	for _, l := range s.limits {
+		if ok, wait := l.Allow(now); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)))
+			standin.WriteJSON(w, http.StatusTooManyRequests, map[string]any{"code": 429, "error": "rate limit exceeded"})
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) organisations(w http.ResponseWriter, _ *http.Request) {
