@@ -153,7 +153,7 @@ func (cl *Client) records(ctx context.Context, env envelope) ([]hrishttp.Record,
 
 // customFields adds custom_fields.<name> to r for each of the employee's
 // custom fields. The docs read do not show the value's key: "value" is
-// read, and a list (multi_select) is joined with "|".
+// read, and a list (multi_select) is joined with ", ".
 func (cl *Client) customFields(ctx context.Context, r hrishttp.Record) error {
 	var env envelope
 	u := cl.base + "/employees/" + url.PathEscape(r["id"]) + "/custom_fields?item_per_page=" + strconv.Itoa(MaxPage)

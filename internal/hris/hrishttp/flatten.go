@@ -12,50 +12,51 @@ import (
 // Record is one employee as a source row: dotted keys to text.
 type Record = map[string]string
 
-// Flatten turns one JSON object into a Record. Nested objects give dotted
+// Flatten turns one JSON object into a Record, as the KeyPay source does,
+// so one mapping seam reads every HR system: nested objects give dotted
 // keys (ContactObject.Email); null gives ""; numbers keep the text the
 // server wrote; booleans are true or false. A list of plain values is
-// joined with "|" (a mapping's separator splits it); a list of objects
-// gives indexed keys (teams.0.name). Keys in skip (such as metadata) are
-// left out at any depth.
+// joined with ", "; a list of objects gives indexed keys (teams.0.name);
+// an empty list gives no key. Keys in skip (such as metadata) are left
+// out at any depth.
 func Flatten(obj map[string]any, skip ...string) Record {
 	out := Record{}
 	flattenInto(out, "", obj, skip)
 	return out
 }
 
-func flattenInto(out Record, prefix string, obj map[string]any, skip []string) {
-	for k, v := range obj {
-		if slices.Contains(skip, k) {
-			continue
+func flattenInto(out Record, key string, v any, skip []string) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, sub := range x {
+			if !slices.Contains(skip, k) {
+				flattenInto(out, join(key, k), sub, skip)
+			}
 		}
-		key := k
-		if prefix != "" {
-			key = prefix + "." + k
+	case []any:
+		var plain []string
+		for i, item := range x {
+			switch item.(type) {
+			case map[string]any, []any:
+				flattenInto(out, join(key, strconv.Itoa(i)), item, skip)
+			case nil:
+			default:
+				plain = append(plain, scalar(item))
+			}
 		}
-		switch x := v.(type) {
-		case map[string]any:
-			flattenInto(out, key, x, skip)
-		case []any:
-			flattenList(out, key, x, skip)
-		default:
-			out[key] = scalar(v)
+		if len(plain) > 0 {
+			out[key] = strings.Join(plain, ", ")
 		}
+	default:
+		out[key] = scalar(v)
 	}
 }
 
-func flattenList(out Record, key string, list []any, skip []string) {
-	var plain []string
-	for i, item := range list {
-		if m, ok := item.(map[string]any); ok {
-			flattenInto(out, key+"."+strconv.Itoa(i), m, skip)
-			continue
-		}
-		plain = append(plain, scalar(item))
+func join(prefix, key string) string {
+	if prefix == "" {
+		return key
 	}
-	if len(plain) > 0 || len(list) == 0 {
-		out[key] = strings.Join(plain, "|")
-	}
+	return prefix + "." + key
 }
 
 func scalar(v any) string {

@@ -18,6 +18,6 @@ func TestFlatten(t *testing.T) {
 	require.Equal(t, Record{
 		"Id": "8003614900029560", "Active": "false", "OtherName": "", "Rate": "1.50",
 		"ContactObject.Email": "a@b.example", "ContactObject.Phone1": "",
-		"tags": "gp|locum", "teams.0.id": "1", "teams.0.name": "North", "none": "",
+		"tags": "gp, locum", "teams.0.id": "1", "teams.0.name": "North",
 	}, Flatten(obj, "_DPMetaData"))
 }
