@@ -192,6 +192,12 @@ func (p *configParser) values(n *yaml.Node, organisation bool) (map[string]confi
 			}
 			continue
 		}
+		if nested, err := p.hrisKey(k, v, out); nested || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if !slices.Contains(configKeys(), k.Value) {
 			return nil, p.errorf(k, "unknown key %q; expected one of %s", k.Value, strings.Join(append(configKeys(), slices.Sorted(maps.Keys(apiConfigBlocks()))...), ", "))
 		}

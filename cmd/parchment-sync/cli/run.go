@@ -111,5 +111,6 @@ func (a *app) rootCommand() *cobra.Command {
 	}
 	root.AddCommand(a.planCommand(), a.applyCommand(), a.checkCommand(), a.runsCommand(), a.showCommand(), a.validateCommand(), a.sandboxCommand(), a.ledgerCommand(),
 		a.workerCommand(), a.enqueueCommand(), a.jobsCommand())
+	root.AddCommand(a.connectCommand())
 	return root
 }
