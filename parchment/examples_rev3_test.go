@@ -47,7 +47,7 @@ func TestClientReadsRevisionThreeAnswers(t *testing.T) {
 		require.Equal(t, parchment.CodeUserAlreadyExists, e.Code)
 		require.False(t, e.MayHaveApplied(), "the body says nothing was made")
 		require.True(t, parchment.IsRecord(err))
-		require.Equal(t, http.StatusCreated, e.Attempts[0].Status, "the attempt keeps the status line")
+		require.Equal(t, http.StatusConflict, e.Attempts[0].Status, "the attempt is counted by the body's status")
 	})
 	t.Run("roles the server filtered", func(t *testing.T) {
 		t.Parallel()
@@ -193,4 +193,49 @@ func TestReadPagesUnauthorizedInsufficientScopeIsARefusal(t *testing.T) {
 	require.True(t, parchment.IsDenied(err))
 	require.EqualValues(t, 1, tokens.Load(), "no renewal for a scope refusal")
 	require.NoError(t, c.Err())
+}
+
+// A 2xx whose body refuses with a 5xx may have applied: a create is not
+// sent again, and the caller looks the person up.
+func TestCreateRefusedByABody5xxIsNotResent(t *testing.T) {
+	t.Parallel()
+	var creates atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		creates.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = io.WriteString(w, `{"success":false,"statusCode":503,"error":{"title":"Service Unavailable"},"requestId":"req_1"}`)
+	}))
+	t.Cleanup(ts.Close)
+	c, err := parchment.New(parchment.Config{BaseURL: ts.URL + "/external", OrganizationID: "org", OrganizationSecret: "org-secret-7f3a", Token: "token-5b1d", MaxAttempts: 3})
+	require.NoError(t, err)
+	_, err = c.CreateUser(t.Context(), parchment.CreateUserRequest{GivenName: "A", FamilyName: "B", Email: "ab@example.com"})
+	e, _ := parchment.AsError(err)
+	require.EqualValues(t, 1, creates.Load())
+	require.True(t, e.MayHaveApplied())
+	require.Equal(t, []int{503}, statuses(e.Attempts))
+}
+
+// What a successful create's body says (its code and warning) is server
+// text: it passes the redactor before reaching a report.
+func TestCreateWarningIsScrubbedOfSecrets(t *testing.T) {
+	t.Parallel()
+	const secret = "org-secret-7f3a-canary"
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sec, auth := r.Header.Get("x-organization-secret"), r.Header.Get("Authorization")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = io.WriteString(w, `{"success":true,"statusCode":201,"code":"USER_CREATED_PROVIDER_NOT_FOUND `+sec+
+			`","data":{"user_id":"u1","warning":"failed for `+sec+` / `+auth+`"}}`)
+	}))
+	t.Cleanup(ts.Close)
+	c, err := parchment.New(parchment.Config{BaseURL: ts.URL + "/external", OrganizationID: "org", OrganizationSecret: secret, Token: "token-5b1d-canary"})
+	require.NoError(t, err)
+	res, err := c.CreateUser(t.Context(), parchment.CreateUserRequest{GivenName: "A", FamilyName: "B", Email: "ab@example.com"})
+	require.NoError(t, err)
+	for _, s := range []string{res.Warning, res.Code} {
+		require.NotContains(t, s, secret)
+		require.NotContains(t, s, "token-5b1d-canary")
+	}
+	require.True(t, res.ProviderFailed())
 }

@@ -52,10 +52,13 @@ func (c *Client) send(ctx context.Context, req request, body []byte, bearer stri
 		// The body speaks first: a 2xx whose body says success:false is a
 		// failure of the body's statusCode ("User already exists" arrives
 		// as 201 with statusCode 409).
-		ok, status = false, refusal
+		// The attempt is recorded, counted and judged (may it have
+		// applied?) by that status too.
+		ok, status, att.Status = false, refusal, refusal
 	}
 	if ok && readErr == nil && decodeErr == nil {
-		return &Result{Status: status, Message: env.Message, RequestID: att.RequestID, code: env.Code, data: env.Data, pagination: env.Pagination}, att, nil
+		r := c.cfg.Redactor
+		return &Result{Status: status, Message: r.String(env.Message), RequestID: att.RequestID, code: r.String(env.Code), data: env.Data, pagination: env.Pagination}, att, nil
 	}
 
 	e := &Error{Status: status, Code: env.Code, RequestID: att.RequestID}
@@ -78,8 +81,8 @@ func (c *Client) send(ctx context.Context, req request, body []byte, bearer stri
 		e.Err = fmt.Errorf("unreadable success: %w", decodeErr)
 	}
 	// A 2xx means the server acted, whatever became of its answer; one
-	// whose body refused says it did not.
-	e.mayHaveApplied = ok
+	// whose body refused says it did not, unless its status is a 5xx.
+	e.mayHaveApplied = ok || status >= 500
 	att.Err = e.summary()
 	return nil, att, e
 }

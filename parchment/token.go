@@ -135,15 +135,19 @@ type tokenData struct {
 // approved for the organisation may be requested: if the request is
 // refused naming some of them, it is made once more without those.
 func (c *Client) fetchToken(ctx context.Context) (issued, error) {
-	got, err := c.exchangeToken(ctx, c.cfg.Scopes, true)
+	// A renewal leaves out what an earlier request had to drop.
+	_, dropped := c.tokens.granted()
+	requested := slices.DeleteFunc(slices.Clone(c.cfg.Scopes), func(s string) bool { return slices.Contains(dropped, s) })
+	got, err := c.exchangeToken(ctx, requested, true)
 	if err == nil {
+		got.dropped = dropped
 		return got, nil
 	}
 	e, _ := AsError(err)
 	var refused, kept []string
 	if e != nil && e.Status >= 400 && e.Status < 500 {
 		named := e.Scopes()
-		for _, s := range c.cfg.Scopes {
+		for _, s := range requested {
 			if slices.Contains(named, s) {
 				refused = append(refused, s)
 			} else {
@@ -160,7 +164,7 @@ func (c *Client) fetchToken(ctx context.Context) (issued, error) {
 	c.log.Warn("Parchment refused the token request for scopes this organisation is not approved for; requesting the token again without them",
 		"dropped_scopes", refused, "requested_scopes", kept, "request_id", e.RequestID)
 	got, err = c.exchangeToken(ctx, kept, false)
-	got.dropped = refused
+	got.dropped = append(dropped, refused...)
 	return got, err
 }
 

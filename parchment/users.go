@@ -41,9 +41,9 @@ func (c *Client) CreateUser(ctx context.Context, u CreateUserRequest) (*CreateRe
 	}
 	code := res.code
 	if code == "" {
-		code = ref.Code
+		code = c.cfg.Redactor.String(ref.Code)
 	}
-	return &CreateResult{Result: *res, UserID: ref.id(), ExternalUserID: ref.ExternalUserID, Code: code, URL: ref.URL, Warning: redact(ref.Warning)}, nil
+	return &CreateResult{Result: *res, UserID: ref.id(), ExternalUserID: ref.ExternalUserID, Code: code, URL: ref.URL, Warning: c.cfg.Redactor.String(ref.Warning)}, nil
 }
 
 // UpdateUser sends a partial update of userID.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	gosync "sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -88,4 +89,32 @@ func TestCreateWhoseAnswerWasLostIsFoundInTheSameRun(t *testing.T) {
 	require.Equal(t, 3, f.server.Counters().Requests["create"], "never sent twice")
 	require.Equal(t, psync.Counts{Unchanged: 3}, f.apply(rows).Counts)
 	f.requireOnePerPerson(rows)
+}
+
+// A create whose provider part failed and whose answer was lost is found
+// by look-up; Parchment returns no provider record, so the provider fields
+// are sent, never recorded as held.
+func TestLostAnswerOfAPartialCreateStillSendsTheProviderFields(t *testing.T) {
+	t.Parallel()
+	var once gosync.Once
+	f := setupBehind(t, parchmenttest.Config{PartialProviderRate: 1}, func(next http.Handler) http.Handler {
+		return onCreates(next, func(w http.ResponseWriter, r *http.Request) {
+			lose := false
+			once.Do(func() { lose = true })
+			if !lose {
+				next.ServeHTTP(w, r)
+				return
+			}
+			next.ServeHTTP(httptest.NewRecorder(), r)
+			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+				_ = conn.Close()
+			}
+		})
+	})
+	people := rostertest.Staff(1) // a provider
+	r := f.apply(rowsOf(t, people))
+	require.Equal(t, psync.Counts{Create: 1}, r.Counts)
+	require.Equal(t, people[0].HPII, f.server.Snapshot(f.org)[0].HPIINumber)
+	require.Equal(t, psync.Counts{Unchanged: 1}, f.apply(rowsOf(t, people)).Counts)
+	require.Equal(t, 1, f.creates())
 }

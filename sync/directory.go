@@ -25,16 +25,19 @@ type directory struct {
 	flight  *listing // a listing under way
 }
 
-// listing is one listing of the organisation's users.
+// listing is one listing of the organisation's users. Its users are
+// written only while it is made and while learnt is held; every reader
+// first passes through learn.
 type listing struct {
 	started time.Time
 	done    chan struct{}
 	users   []parchment.ListedUser
 	err     error
 
-	// learnt guards users' emails read one by one, for listings of API
-	// versions that carry none.
-	learnt gosync.Mutex
+	// learnt guards the emails of users read one by one, for listings of
+	// API versions that carry none; learned says it was done.
+	learnt  gosync.Mutex
+	learned bool
 }
 
 // find looks a person up by external_user_id, else by a single
@@ -102,10 +105,39 @@ func (d *directory) list(ctx context.Context, since time.Time) (*listing, []parc
 	return f, attempts, err
 }
 
-// match finds the person in l. Listings of some API versions carry no
-// email; the users that could be this person are then read one by one,
-// once a listing.
+// learn reads, once a listing, the users whose listing carries neither
+// an email nor an external id (some API versions list ids only), so that
+// every look-up can then match by email without a call. Until it has
+// succeeded, each look-up that needs it tries again.
+func (d *directory) learn(ctx context.Context, l *listing, externalID string) error {
+	l.learnt.Lock()
+	defer l.learnt.Unlock()
+	if l.learned {
+		return nil
+	}
+	for i := range l.users {
+		u := &l.users[i]
+		if u.Email != "" || u.ExternalUserID != "" {
+			continue
+		}
+		got, err := d.api.GetUser(ctx, u.UserID)
+		if err != nil {
+			return fmt.Errorf("read Parchment user %s to learn its email: %w", u.UserID, err)
+		}
+		d.recordReads("get", externalID, got.Attempts)
+		u.Email, u.ExternalUserID = got.Email, got.ExternalUserID
+	}
+	l.learned = true
+	return nil
+}
+
+// match finds the person in l: by external id, else by a single
+// case-insensitive email match among users listed under no other
+// external id.
 func (d *directory) match(ctx context.Context, l *listing, externalID, email string) (parchment.ListedUser, bool, bool, error) {
+	if err := d.learn(ctx, l, externalID); err != nil {
+		return parchment.ListedUser{}, false, false, err
+	}
 	for _, u := range l.users {
 		if u.ExternalUserID != "" && u.ExternalUserID == externalID {
 			return u, true, true, nil
@@ -114,29 +146,15 @@ func (d *directory) match(ctx context.Context, l *listing, externalID, email str
 	if email == "" {
 		return parchment.ListedUser{}, false, false, nil
 	}
-	l.learnt.Lock()
-	defer l.learnt.Unlock()
 	var hits []parchment.ListedUser
-	for i := range l.users {
-		u := &l.users[i]
+	for _, u := range l.users {
 		// A user listed under another external id belongs to someone else's
 		// record, whatever its email: linking it is a person's decision.
 		if u.ExternalUserID != "" && u.ExternalUserID != externalID {
 			continue
 		}
-		if u.Email == "" {
-			got, err := d.api.GetUser(ctx, u.UserID)
-			if err != nil {
-				return parchment.ListedUser{}, false, false, fmt.Errorf("read Parchment user %s to learn its email: %w", u.UserID, err)
-			}
-			d.recordReads("get", externalID, got.Attempts)
-			u.Email, u.ExternalUserID = got.Email, got.ExternalUserID
-			if u.ExternalUserID != "" && u.ExternalUserID != externalID {
-				continue
-			}
-		}
 		if strings.EqualFold(strings.TrimSpace(u.Email), email) {
-			hits = append(hits, *u)
+			hits = append(hits, u)
 		}
 	}
 	switch len(hits) {

@@ -140,3 +140,16 @@ func TestPartialProviderCreatesByHPIISuffix(t *testing.T) {
 	}
 	require.Equal(t, psync.Counts{Unchanged: 16}, f.apply(rows).Counts)
 }
+
+// A role Parchment does not keep fails the row, but the person's other
+// changes still go.
+func TestDroppedRoleDoesNotHoldBackUpdates(t *testing.T) {
+	t.Parallel()
+	f := setup(t, parchmenttest.Config{DropRoles: []string{"admin"}})
+	people := rostertest.Staff(2)
+	f.apply(rowsOf(t, people))
+	people[1].Roles, people[1].Family = "admin;receptionist", "Renamed"
+	r := f.apply(rowsOf(t, people))
+	require.Equal(t, 1, r.Counts.Failed)
+	require.Equal(t, people[1].Given+" Renamed", f.user(people[1].ID).FullName)
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -293,7 +294,12 @@ func (x *executor) adopt(ctx context.Context, row *mapping.Row, a adoption, c Ch
 		a.action, a.note = ActionCreate, "recovered a create whose answer was lost"
 	}
 	c.Note = a.note
-	x.mapTo(ctx, row, a.userID, liveFields(u, rec.Fields()), keep.Attempts, c, a.action, followUpSend)
+	follow := followUpSend
+	if u.ProviderDetails == nil && slices.Contains(u.AccessRoles, mapping.RoleProvider) {
+		// The provider part is missing in Parchment: it must be sent.
+		follow = followUpRequired
+	}
+	x.mapTo(ctx, row, a.userID, liveFields(u, rec.Fields()), keep.Attempts, c, a.action, follow)
 }
 
 // followUp says what mapTo sends after recording a mapping.

@@ -37,6 +37,9 @@ func (x *executor) synced(ctx context.Context, d decision, c Change) {
 // accepted, so a run that dies between steps resumes from the next. On a
 // refusal it counts the row failed and returns false.
 func (x *executor) runSteps(ctx context.Context, e *Entry, steps []step, c *Change) bool {
+	// A role Parchment did not keep fails the row, but only once the other
+	// steps went: a dropped role must not hold back the person's updates.
+	var dropped *Failure
 	for _, s := range steps {
 		res, held, err := x.send(ctx, e.ParchmentUserID, s)
 		if err != nil {
@@ -53,13 +56,16 @@ func (x *executor) runSteps(ctx context.Context, e *Entry, steps []step, c *Chan
 		*e = next
 		c.RequestID = res.RequestID
 		if s.kind == stepRoles && held != nil {
-			if dropped := droppedRoles(s.roles, held); len(dropped) > 0 {
-				x.t.add(actionFailed, *c, Failure{ExternalUserID: c.ExternalUserID, Line: c.Line, RequestID: res.RequestID, HTTPStatus: res.Status,
+			if gone := droppedRoles(s.roles, held); len(gone) > 0 {
+				dropped = &Failure{ExternalUserID: c.ExternalUserID, Line: c.Line, RequestID: res.RequestID, HTTPStatus: res.Status,
 					Message: fmt.Sprintf("Parchment did not keep the role(s) %s: the user now holds %s; check the roster's roles against what Parchment allows for this organisation",
-						strings.Join(dropped, ", "), strings.Join(held, ", "))})
-				return false
+						strings.Join(gone, ", "), strings.Join(held, ", "))}
 			}
 		}
+	}
+	if dropped != nil {
+		x.t.add(actionFailed, *c, *dropped)
+		return false
 	}
 	return true
 }

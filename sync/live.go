@@ -33,6 +33,15 @@ func liveFields(u *parchment.User, fallback map[string]string) map[string]string
 	}
 	given, family := liveNames(u, fallback)
 	out[mapping.FieldGivenName], out[mapping.FieldFamilyName] = given, family
+	if u.ProviderDetails == nil && slices.Contains(u.AccessRoles, mapping.RoleProvider) {
+		// A provider whose provider record Parchment does not return (a
+		// create whose provider part failed, or one it could not
+		// retrieve): none of its fields is known to be held, so the
+		// roster's are sent.
+		for _, f := range providerOnlyFields() {
+			delete(out, f)
+		}
+	}
 	if p := u.ProviderDetails; p != nil {
 		for field, v := range map[string]string{
 			mapping.FieldDateOfBirth: p.DateOfBirth, mapping.FieldSex: sexAsSent(p.Sex, fallback), mapping.FieldTitle: p.Title,

@@ -53,8 +53,9 @@ func (s step) applied(e Entry, runID int64, held []string) Entry {
 	case stepRoles:
 		e.Fields[mapping.FieldAccessRoles] = strings.Join(s.roles, ",")
 		if held != nil && (len(droppedRoles(s.roles, held)) > 0 || len(droppedRoles(held, s.roles)) > 0) {
-			// Parchment keeps what it keeps: record that, never what was sent.
-			e.Fields[mapping.FieldAccessRoles] = strings.Join(held, ",")
+			// Parchment keeps what it keeps: record that, never what was
+			// sent, in the order the roster's roles are compared in.
+			e.Fields[mapping.FieldAccessRoles] = strings.Join(heldRoles(held), ",")
 		}
 	case stepUpdate:
 		e.Fields = mergeFields(e.Fields, s.update.synced)
@@ -111,4 +112,12 @@ func droppedRoles(sent, held []string) []string {
 		}
 	}
 	return out
+}
+
+// heldRoles is a roles answer as the ledger records roles: sorted, once
+// each.
+func heldRoles(held []string) []string {
+	out := slices.Clone(held)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
