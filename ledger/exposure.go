@@ -46,6 +46,15 @@ func Exposures(rawURL string) ([]Exposure, error) {
 			modes = append(modes, fmt.Sprintf("%s is %#o", name, info.Mode().Perm()))
 		}
 	}
+	if info, err := os.Stat(path); err == nil && linkCount(info) > 1 {
+		// The run lock follows the file, but SQLite names its -wal and -shm
+		// after the name it was given: two runs through two names would
+		// keep two logs of one database.
+		out = append(out, Exposure{
+			Problem: fmt.Sprintf("the ledger %s has %d hard links: SQLite keeps its write-ahead log beside the name it is opened by, so runs through different names could lose each other's changes", path, linkCount(info)),
+			Fix:     "remove the other names (find / -samefile " + shellQuote(path) + ") and use one name, or a symbolic link",
+		})
+	}
 	if len(open) > 0 {
 		out = append(out, Exposure{
 			Problem: "the ledger is open to other users (" + strings.Join(modes, ", ") + "); it holds staff dates of birth and HPI-Is",

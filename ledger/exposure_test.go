@@ -64,3 +64,21 @@ func TestShellQuote(t *testing.T) {
 	require.Equal(t, "/var/lib/ledger.db", shellQuote("/var/lib/ledger.db"))
 	require.Equal(t, `'/srv/my clinic/it'\''s.db'`, shellQuote("/srv/my clinic/it's.db"))
 }
+
+func TestExposuresNameAHardLinkedLedger(t *testing.T) {
+	t.Parallel()
+	store, path := openSQLiteTest(t)
+	store.Close()
+	require.NoError(t, os.Chmod(path, 0o600))
+	got, err := Exposures("sqlite:" + path)
+	require.NoError(t, err)
+	for _, e := range got {
+		require.NotContains(t, e.Problem, "hard links")
+	}
+	require.NoError(t, os.Link(path, path+".other"))
+	got, err = Exposures("sqlite:" + path)
+	require.NoError(t, err)
+	require.NotEmpty(t, got)
+	require.Contains(t, got[0].Problem, "2 hard links")
+	require.Contains(t, got[0].Fix, "-samefile")
+}

@@ -2,6 +2,7 @@ package parchment
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -36,13 +37,24 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		// A count too large for a Duration would wrap round to a negative or
-		// arbitrary wait: such a header is as good as none.
-		if secs < 0 || secs > math.MaxInt64/int64(time.Second) {
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		switch {
+		case secs < 0:
 			return 0, false
+		case errors.Is(err, strconv.ErrRange) || secs > math.MaxInt64/int64(time.Second):
+			// Too large for a Duration: the longest wait there is, which
+			// any cap refuses, never a wrapped-round one.
+			return time.Duration(math.MaxInt64), true
 		}
 		return time.Duration(secs) * time.Second, true
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 && !math.IsInf(secs, 0) {
+		// Not the standard's form, but a fraction of a second is clear
+		// enough; a huge one is the longest wait.
+		if secs >= float64(math.MaxInt64/int64(time.Second)) {
+			return time.Duration(math.MaxInt64), true
+		}
+		return time.Duration(secs * float64(time.Second)), true
 	}
 	at, err := http.ParseTime(v)
 	if err != nil {

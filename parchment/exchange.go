@@ -133,7 +133,9 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 			return res, nil
 		}
 		last = e
-		if c.tooLongWait(e) {
+		if (e.Status == http.StatusTooManyRequests || e.Class() == ClassRetry) && c.tooLongWait(e) {
+			// Only an answer that would be waited out can ask too much: a
+			// refusal's Retry-After is not obeyed anyway.
 			return fail(e)
 		}
 		backoffWait, ok := e.retryAfter, e.hasRetryAfter

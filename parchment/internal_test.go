@@ -3,6 +3,7 @@ package parchment
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"testing"
 	"time"
@@ -43,9 +44,11 @@ func TestParseRetryAfter(t *testing.T) {
 		{"", 0, false},
 		{"-1", 0, false},
 		{"soon", 0, false},
-		{"9223372037", 0, false},        // seconds past what a Duration holds
-		{"99999999999999999", 0, false}, // would wrap round to a negative wait
+		{"9223372037", time.Duration(math.MaxInt64), true},            // seconds past what a Duration holds: the longest wait
+		{"99999999999999999", time.Duration(math.MaxInt64), true},     // never a wrapped-round one
+		{"999999999999999999999", time.Duration(math.MaxInt64), true}, // past an int64
 		{"9223372036", 9223372036 * time.Second, true},
+		{"1.5", 1500 * time.Millisecond, true},
 	}
 	for _, tc := range cases {
 		got, ok := parseRetryAfter(tc.in, now)

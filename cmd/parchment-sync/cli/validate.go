@@ -66,9 +66,12 @@ func (a *app) validateCommand() *cobra.Command {
 			if f.output != "text" && f.output != "json" {
 				return usageErr("--output must be text or json, not %q", f.output)
 			}
+			a.redactor.AddURL(f.source.db)
 			v, err := a.validate(cmd.Context(), f)
 			defer v.close()
 			if err != nil {
+				// A staff database's error may echo its password.
+				err = a.cleanErr(err)
 				if f.output == "json" {
 					// Scripts read stdout whatever the exit code.
 					_ = writeValidationJSON(a.stdout, &validation{}, err.Error())

@@ -103,6 +103,10 @@ func (a *app) runWorker(ctx context.Context, w *workerFlags) error {
 		if login, err = uiLoginFor(w.ui, a.getenv); err != nil {
 			return withCode(ExitUsage, err)
 		}
+		if login != nil {
+			// A secret like any other: never echoed back.
+			a.redactor.Add(login.password)
+		}
 	}
 	logger, err := a.loggerTo(a.stderr, w.logLevel, w.logFormat)
 	if err != nil {
