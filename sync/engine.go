@@ -171,7 +171,7 @@ func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, r
 	if hold := s.hold(cfg); hold != nil && !cfg.AllowMassLeavers {
 		report.Hold = hold
 		planAll(t)
-		cfg.Logger.Warn("run held: nothing was sent", "leaving", hold.Leaving, "active", hold.Active,
+		cfg.Logger.Info("run held: nothing was sent", "leaving", hold.Leaving, "active", hold.Active,
 			"max_leavers", hold.MaxLeavers, "max_leavers_percent", hold.MaxLeaversPercent)
 		return cmp.Or(x.err(ctx), error(&HeldError{Hold: *hold}))
 	}

@@ -257,7 +257,7 @@ func (x *executor) fail(op string, c Change, err error, keep Commit) {
 // the intent's fate, are committed as the caller decided.
 func (x *executor) heldBack(op string, c Change, err error, keep Commit) {
 	x.record(op, c, err, keep)
-	x.cfg.Logger.Info(op+" not sent: the run is stopping", "external_user_id", c.ExternalUserID, "line", c.Line)
+	x.cfg.Logger.Debug(op+" not sent: the run is stopping", "external_user_id", c.ExternalUserID, "line", c.Line)
 }
 
 // record commits keep with every attempt err carries.

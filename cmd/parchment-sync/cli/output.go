@@ -87,7 +87,7 @@ func writeText(w io.Writer, r *psync.Report) error {
 	}
 	if r.Hold != nil {
 		verb = "held; would"
-		fmt.Fprintf(w, "held by the mass-leaver guard: nothing was sent. %d would leave (%d with an end date, %d absent) of %d active; limits --max-leavers %d, --max-leavers-percent %g\n",
+		fmt.Fprintf(w, "held by the mass-leaver guard: nothing was sent. %d would leave (%d with an end date, %d absent) of %d active; limits --max-leavers %d, --max-leavers-percent %g; check that the source is complete, then re-run with --allow-mass-leavers\n",
 			r.Hold.Leaving, r.Hold.Leavers, r.Hold.Absent, r.Hold.Active, r.Hold.MaxLeavers, r.Hold.MaxLeaversPercent)
 	}
 	_, err = fmt.Fprintf(w, "%s: create %d, adopt %d, update %d, enable %d, disable %d, unchanged %d, manual %d, orphaned %d, invalid %d, failed %d\n",

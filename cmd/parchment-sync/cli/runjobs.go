@@ -82,6 +82,10 @@ func (a *app) finish(f *syncFlags, results []jobResult) error {
 			// The run happened: this is not a usage error.
 			return withCode(ExitAborted, fmt.Errorf("write report: %w", werr))
 		}
+		if f.output == "text" && r.report != nil && r.report.Hold != nil && errors.Is(r.err, psync.ErrHeld) {
+			// The text report said why and what to do; once is enough.
+			return withCode(ExitHeld, nil)
+		}
 		return r.err
 	}
 	werr = a.writeFleet(f.output, results)
