@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"net"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -48,4 +50,53 @@ func TestHeldRunSaysItOnce(t *testing.T) {
 	out := res.stdout + res.stderr
 	require.Equal(t, 1, strings.Count(out, "held by the mass-leaver guard"), out)
 	require.Equal(t, 1, strings.Count(out, "--allow-mass-leavers"), out)
+}
+
+func TestCheckBlamesTheURLNotTheCredentials(t *testing.T) {
+	t.Parallel()
+	f, _ := setupSQLite(t, parchmenttest.Config{})
+	csv := f.roster("roster.csv", rostertest.Staff(2))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	refused := "http://" + ln.Addr().String() + "/external"
+	require.NoError(t, ln.Close())
+	partner := f.env()
+	delete(partner, envToken)
+	partner[envPartnerID], partner[envPartnerSecret], partner[envUserID] = parchmenttest.DefaultPartnerID, parchmenttest.DefaultPartnerSecret, "u1"
+
+	for name, c := range map[string]struct{ url, says string }{
+		"refused":        {refused, "nothing answered"},
+		"without prefix": {strings.TrimSuffix(f.server.URL, parchmenttest.PathPrefix), "path prefix"},
+		"https to http":  {strings.Replace(f.server.URL, "http://", "https://", 1), "scheme"},
+	} {
+		started := time.Now()
+		res := f.runWith(partner, "check", "--csv", csv, "--api-url", c.url, "--output", "json")
+		require.Equal(t, ExitAborted, res.code, name+": "+res.stdout+res.stderr)
+		require.Less(t, time.Since(started), 5*time.Second, "%s: no retries before the verdict", name)
+		require.Contains(t, res.stdout, c.says, name)
+		require.Contains(t, res.stdout, "--api-url or PARCHMENT_API_URL", name)
+		require.NotContains(t, res.stdout, envPartnerID, name)
+		require.NotContains(t, res.stdout, `"token"`, "%s: credentials are not judged", name)
+	}
+
+	res := f.runWith(partner, "check", "--csv", csv)
+	require.Equal(t, ExitOK, res.code, res.stdout+res.stderr)
+	partner[envPartnerSecret] = "wrong-partner-secret"
+	res = f.runWith(partner, "check", "--csv", csv)
+	require.Equal(t, ExitAborted, res.code, res.stdout)
+	require.Contains(t, res.stdout, "refused the credentials: check PARCHMENT_TOKEN, or PARCHMENT_PARTNER_ID")
+	require.NotContains(t, res.stdout, "token (token)")
+}
+
+func TestCheckWarnsOfInvalidRowsAndExitsAsApply(t *testing.T) {
+	t.Parallel()
+	f, _ := setupSQLite(t, parchmenttest.Config{})
+	people := rostertest.Staff(3)
+	people[1].Email = "not-an-email"
+	csv := f.roster("roster.csv", people)
+	res := f.run("check", "--csv", csv)
+	require.Equal(t, ExitFailures, res.code, res.stdout+res.stderr)
+	require.Regexp(t, `warn\s+\S+\s+source\s+.*1 invalid.*1 invalid rows will be skipped`, res.stdout)
+	apply := f.run("apply", "--csv", csv, "--rate", "500")
+	require.Equal(t, res.code, apply.code, apply.stderr)
 }
