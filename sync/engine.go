@@ -41,7 +41,7 @@ const (
 )
 
 // Plan reports what Apply would do with rows. It sends nothing and writes
-// only its run record.
+// nothing, not even a run record: it works on a read-only ledger.
 func Plan(ctx context.Context, cfg Config, rows []mapping.Row) (*Report, error) {
 	return run(ctx, cfg, ModePlan, RowSlice(rows))
 }
@@ -87,9 +87,11 @@ func run(ctx context.Context, cfg Config, mode Mode, rows Rows) (*Report, error)
 	}
 
 	r := Run{OrganizationID: cfg.OrganizationID, Mode: string(mode), Source: cfg.Source, StartedAt: time.Now().UTC(), Outcome: OutcomeRunning}
-	r.ID, err = cfg.Store.StartRun(ctx, r)
-	if err != nil {
-		return nil, &AbortError{Cause: fmt.Errorf("record run start: %w", err)}
+	if mode == ModeApply {
+		r.ID, err = cfg.Store.StartRun(ctx, r)
+		if err != nil {
+			return nil, &AbortError{Cause: fmt.Errorf("record run start: %w", err)}
+		}
 	}
 	report := &Report{Mode: mode, OrganizationID: cfg.OrganizationID, RunID: r.ID}
 
@@ -105,8 +107,10 @@ func run(ctx context.Context, cfg Config, mode Mode, rows Rows) (*Report, error)
 	if runErr != nil {
 		r.Error = cfg.Redact(runErr.Error())
 	}
-	if err := cfg.Store.FinishRun(bg, r); err != nil && runErr == nil {
-		runErr = &AbortError{Cause: fmt.Errorf("record run end: %w", err)}
+	if mode == ModeApply {
+		if err := cfg.Store.FinishRun(bg, r); err != nil && runErr == nil {
+			runErr = &AbortError{Cause: fmt.Errorf("record run end: %w", err)}
+		}
 	}
 	cfg.Logger.Info("run finished", "mode", mode, "run_id", r.ID, "outcome", report.Outcome,
 		"create", report.Counts.Create, "adopt", report.Counts.Adopt, "update", report.Counts.Update,

@@ -212,8 +212,14 @@ func (x *executor) one(ctx context.Context, d decision) {
 // commit stores an outcome. A ledger that cannot record outcomes stops the
 // run: nothing may be sent that the ledger does not know about. Only
 // ErrParchmentUserTaken is left to the caller, as a failure of one row.
+//
+// A plan has no run and writes nothing: its reads (a refresh's) are only
+// counted.
 func (x *executor) commit(c Commit) error {
-	err := x.cfg.Store.Commit(x.ledgerCtx, x.cfg.OrganizationID, c)
+	var err error
+	if x.runID != 0 {
+		err = x.cfg.Store.Commit(x.ledgerCtx, x.cfg.OrganizationID, c)
+	}
 	answered := false
 	for _, a := range c.Attempts {
 		x.t.attempted(a.HTTPStatus)

@@ -26,7 +26,12 @@ func writeText(w io.Writer, r *psync.Report) error {
 	if r.Mode == psync.ModeApply {
 		verb = "did"
 	}
-	fmt.Fprintf(w, "%s organization %s (run %d): %s\n", r.Mode, r.OrganizationID, r.RunID, r.Outcome)
+	run := ""
+	if r.RunID != 0 {
+		// A plan records no run.
+		run = fmt.Sprintf(" (run %d)", r.RunID)
+	}
+	fmt.Fprintf(w, "%s organization %s%s: %s\n", r.Mode, r.OrganizationID, run, r.Outcome)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	listed := 0
 	err := r.EachChange(func(c psync.Change) error {
