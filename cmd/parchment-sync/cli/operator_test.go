@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"encoding/json"
 	"net"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -99,4 +101,68 @@ func TestCheckWarnsOfInvalidRowsAndExitsAsApply(t *testing.T) {
 	require.Regexp(t, `warn\s+\S+\s+source\s+.*1 invalid.*1 invalid rows will be skipped`, res.stdout)
 	apply := f.run("apply", "--csv", csv, "--rate", "500")
 	require.Equal(t, res.code, apply.code, apply.stderr)
+}
+
+func TestRunsSelectsByConfigNameOrOrganisationID(t *testing.T) {
+	t.Parallel()
+	f, _ := setupSQLite(t, parchmenttest.Config{})
+	path, vars := f.fleet("")
+	res := f.runWith(vars, "apply", "--config", path, "--rate", "500")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+
+	runsOf := func(res result) []string {
+		t.Helper()
+		require.Equal(t, ExitOK, res.code, res.stderr)
+		var out struct {
+			Runs []struct {
+				OrganizationID string `json:"organization_id"`
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(res.stdout), &out))
+		var ids []string
+		for _, r := range out.Runs {
+			ids = append(ids, r.OrganizationID)
+		}
+		return ids
+	}
+	require.Len(t, runsOf(f.runWith(vars, "runs", "--config", path, "--output", "json")), 3)
+	require.Equal(t, []string{f.org + "-south"}, runsOf(f.runWith(vars, "runs", "--config", path, "--org", "south", "--output", "json")))
+
+	withLedger := f.env()
+	require.Equal(t, []string{f.org + "-west"}, runsOf(f.runWith(withLedger, "runs", "--organization-id", f.org+"-west", "--output", "json")))
+	old := f.runWith(withLedger, "runs", "--org", f.org+"-west", "--output", "json")
+	require.Equal(t, []string{f.org + "-west"}, runsOf(old), "--org as an id still works for this release")
+	require.Contains(t, old.stderr, "use --organization-id "+f.org+"-west")
+
+	bad := f.runWith(vars, "runs", "--config", path, "--org", "east")
+	require.Equal(t, ExitUsage, bad.code)
+	require.Contains(t, bad.stderr, `--org "east" is not in the config file; its organisations are: north, south, west`)
+}
+
+func TestShowReadsTheLedgerOfAConfigOrganisation(t *testing.T) {
+	t.Parallel()
+	f, _ := setupSQLite(t, parchmenttest.Config{})
+	path, vars := f.fleet("")
+	res := f.runWith(vars, "apply", "--config", path, "--org", "north", "--rate", "500")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	res = f.runWith(vars, "show", "1", "--config", path, "--org", "north")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	require.Contains(t, res.stdout, "run 1: apply of "+f.org+"-north")
+}
+
+func TestApplyPlanRefusesContradictingFlags(t *testing.T) {
+	t.Parallel()
+	f, _ := setupSQLite(t, parchmenttest.Config{})
+	csv := f.roster("roster.csv", rostertest.Staff(3))
+	planFile := filepath.Join(f.dir, "plan.json")
+	res := f.run("plan", "--csv", csv, "--out", planFile, "--max-leavers", "5")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+
+	res = f.run("apply", "--csv", csv, "--plan", planFile, "--max-leavers", "10", "--refresh")
+	require.Equal(t, ExitUsage, res.code, res.stderr)
+	require.Contains(t, res.stderr, "--max-leavers 10 (the plan's: 5), --refresh true (the plan's: false)")
+	require.Zero(t, f.server.Counters().Creates, "nothing sent")
+
+	res = f.run("apply", "--csv", csv, "--plan", planFile, "--max-leavers", "5", "--rate", "500")
+	require.Equal(t, ExitOK, res.code, "a flag agreeing with the plan is fine: %s", res.stderr)
 }
