@@ -151,7 +151,7 @@ func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, r
 		return []iter.Seq[item]{settle, rest}
 	}
 	planAll := func(into *tally) {
-		x.execute(ctx, calls, phases(), lc, func(d decision) { planOne(into, d) })
+		x.execute(ctx, calls, phases(), lc, func(d decision) { planOne(into, x.foreseeAdopt(ctx, d)) })
 	}
 
 	cfg.Progress.Start(s.decisions())

@@ -166,3 +166,29 @@ func TestApplyPlanRefusesContradictingFlags(t *testing.T) {
 	res = f.run("apply", "--csv", csv, "--plan", planFile, "--max-leavers", "5", "--rate", "500")
 	require.Equal(t, ExitOK, res.code, "a flag agreeing with the plan is fine: %s", res.stderr)
 }
+
+func TestPlanWithRefreshShowsAdoptWhereApplyAdopts(t *testing.T) {
+	t.Parallel()
+	f, _ := setupSQLite(t, parchmenttest.Config{})
+	people := rostertest.Staff(3)
+	_, err := f.server.SeedUser(f.org, parchmenttest.User{Email: people[1].Email, GivenName: "Made", FamilyName: "By Hand", AccessRoles: []string{"member"}})
+	require.NoError(t, err)
+	csv := f.roster("roster.csv", people)
+	counts := func(res result) map[string]any {
+		t.Helper()
+		return decodeReport(t, res.stdout)["counts"].(map[string]any)
+	}
+
+	res := f.run("plan", "--csv", csv, "--output", "json")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	require.EqualValues(t, 3, counts(res)["create"], "without --refresh plan reads nothing from Parchment")
+
+	res = f.run("plan", "--csv", csv, "--refresh", "--output", "json")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	require.EqualValues(t, 2, counts(res)["create"], res.stdout)
+	require.EqualValues(t, 1, counts(res)["adopt"], res.stdout)
+
+	res = f.run("apply", "--csv", csv, "--rate", "500", "--output", "json")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	require.EqualValues(t, 1, counts(res)["adopt"], "apply does what the plan said")
+}
