@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strings"
 	gosync "sync"
 	"time"
 
@@ -284,6 +285,10 @@ func (x *executor) refused(op string, c Change, err error, keep Commit) Failure 
 	var pe *parchment.Error
 	if errors.As(err, &pe) {
 		f.HTTPStatus, f.RequestID = pe.Status, pe.RequestID
+		// The request id has a field of its own: the message says it once.
+		if pe.RequestID != "" {
+			f.Message = strings.Replace(f.Message, " (request "+pe.RequestID+")", "", 1)
+		}
 		if len(pe.Validation) > 0 {
 			f.Field = pe.Validation[0].Field
 		}

@@ -107,7 +107,7 @@ func (a *app) writeRuns(format string, runs []psync.Run) error {
 			dur = (time.Duration(s.DurationSec * float64(time.Second))).Round(time.Millisecond).String()
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.OrganizationID, r.Mode,
-			r.StartedAt.Local().Format("2006-01-02 15:04:05"), dur, r.Outcome, countsText(r.Counts))
+			r.StartedAt.Local().Format(time.RFC3339), dur, r.Outcome, countsText(r.Counts))
 	}
 	return tw.Flush()
 }
@@ -188,6 +188,7 @@ func (a *app) writeRun(format string, run psync.Run) error {
 	if report.Failures == nil {
 		report.Failures = []psync.Failure{}
 	}
+	report.Warnings = []string{} // a run's warnings are not kept in its history
 	if format == "json" {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
@@ -198,7 +199,7 @@ func (a *app) writeRun(format string, run psync.Run) error {
 	}
 	s := summariseRun(run)
 	fmt.Fprintf(a.stdout, "run %d: %s of %s from %s, started %s, %.1f s\n", run.ID, run.Mode, run.OrganizationID, run.Source,
-		run.StartedAt.Local().Format("2006-01-02 15:04:05"), s.DurationSec)
+		run.StartedAt.Local().Format(time.RFC3339), s.DurationSec)
 	if run.Error != "" {
 		fmt.Fprintf(a.stdout, "error: %s\n", run.Error)
 	}

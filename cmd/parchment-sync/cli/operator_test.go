@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -191,4 +192,74 @@ func TestPlanWithRefreshShowsAdoptWhereApplyAdopts(t *testing.T) {
 	res = f.run("apply", "--csv", csv, "--rate", "500", "--output", "json")
 	require.Equal(t, ExitOK, res.code, res.stderr)
 	require.EqualValues(t, 1, counts(res)["adopt"], "apply does what the plan said")
+}
+
+func TestLedgerCopyKeepsRunIDs(t *testing.T) {
+	t.Parallel()
+	f, _ := setupSQLite(t, parchmenttest.Config{})
+	csv := f.roster("roster.csv", rostertest.Staff(2))
+	for _, org := range []string{"b-clinic", "a-clinic", "b-clinic"} {
+		vars := f.env()
+		vars[envOrganizationID] = org
+		res := f.runWith(vars, "apply", "--csv", csv, "--rate", "500")
+		require.Equal(t, ExitOK, res.code, res.stderr)
+	}
+	to := "sqlite:" + filepath.Join(f.dir, "copy.db")
+	res := f.run("ledger", "copy", "--from", f.ledger, "--to", to)
+	require.Equal(t, ExitOK, res.code, res.stderr)
+
+	ids := func(ledgerURL string) map[int64]string {
+		t.Helper()
+		res := f.run("runs", "--ledger", ledgerURL, "--output", "json")
+		require.Equal(t, ExitOK, res.code, res.stderr)
+		var out struct {
+			Runs []struct {
+				ID  int64  `json:"id"`
+				Org string `json:"organization_id"`
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(res.stdout), &out))
+		m := map[int64]string{}
+		for _, r := range out.Runs {
+			m[r.ID] = r.Org
+		}
+		return m
+	}
+	require.Equal(t, map[int64]string{1: "b-clinic", 2: "a-clinic", 3: "b-clinic"}, ids(to))
+	require.Equal(t, ids(f.ledger), ids(to))
+}
+
+func TestSmallInconsistencies(t *testing.T) {
+	t.Parallel()
+	f, _ := setupSQLite(t, parchmenttest.Config{})
+
+	// A run that never started still answers with warnings as a list.
+	res := f.run("apply", "--csv", filepath.Join(f.dir, "missing.csv"), "--output", "json")
+	require.Equal(t, ExitUsage, res.code, res.stderr)
+	require.Equal(t, []any{}, decodeReport(t, res.stdout)["warnings"])
+
+	// Times carry their zone.
+	people := rostertest.Staff(2)
+	res = f.run("apply", "--csv", f.roster("roster.csv", people), "--rate", "500")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	zoned := `\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)`
+	res = f.run("runs")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	require.Regexp(t, zoned, res.stdout)
+	res = f.run("show", "1")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	require.Regexp(t, "started "+zoned, res.stdout)
+
+	// A refused change names its request once.
+	for _, u := range f.server.Snapshot(f.org) {
+		if u.ExternalUserID == people[0].ID {
+			f.server.AnswerRolesWithConflict(f.org, u.UserID)
+		}
+	}
+	people[0].Roles = "admin"
+	res = f.run("apply", "--csv", f.roster("roles.csv", people), "--rate", "500")
+	require.Equal(t, ExitFailures, res.code, res.stdout+res.stderr)
+	line := regexp.MustCompile(`(?m)^  EMP0000 .*$`).FindString(res.stdout)
+	require.Contains(t, line, "request ", res.stdout)
+	require.Equal(t, 1, strings.Count(line, "request "), line)
 }

@@ -54,7 +54,7 @@ func (a *app) runJobs(ctx context.Context, mode psync.Mode, f *syncFlags, jobs [
 				// Scripts parse stdout whatever the exit code: a run that
 				// never started still answers with one object, counts zero.
 				report = &psync.Report{Mode: mode, OrganizationID: j.orgID, Outcome: outcomeNotStarted,
-					Failures: []psync.Failure{}, Changes: []psync.Change{}, Requests: map[string]int{}}
+					Failures: []psync.Failure{}, Changes: []psync.Change{}, Warnings: []string{}, Requests: map[string]int{}}
 			}
 			if report != nil && err != nil {
 				report.Error = a.redactor.Secrets(err.Error())
