@@ -59,7 +59,7 @@ step "3. Apply again: an idle re-run sends nothing" \
 	"$bin" apply --csv samples/roster.csv --log-level warn --log-format text
 step "4. A month later the roster changed: plan shows exactly what will be sent" \
 	"$bin" plan --csv samples/roster-edited.csv --log-level warn --log-format text
-step "5. Apply it: a joiner, renames, a new provider number and a role change are sent; the leaver (end_date passed) is disabled; the person missing from the export is reported, not yet disabled; the email change is left for a person" \
+step "5. Apply it: a joiner, a rename, a qualifications change, a new provider number and a role change are sent; the leaver (end_date passed) is disabled; the person missing from the export is reported, not yet disabled; the email change is left for a person" \
 	"$bin" apply --csv samples/roster-edited.csv --output json --log-level warn --log-format text
 step "6. The next night: still missing from the export (2 applies, --absent-runs 2), so disabled" \
 	"$bin" apply --csv samples/roster-edited.csv --log-level warn --log-format text
