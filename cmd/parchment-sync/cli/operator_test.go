@@ -263,3 +263,13 @@ func TestSmallInconsistencies(t *testing.T) {
 	require.Contains(t, line, "request ", res.stdout)
 	require.Equal(t, 1, strings.Count(line, "request "), line)
 }
+
+func TestApplyAbortNamesTheSettingToCheck(t *testing.T) {
+	t.Parallel()
+	f, _ := setupSQLite(t, parchmenttest.Config{})
+	vars := f.env()
+	vars[envToken] = "wrong-token"
+	res := f.runWith(vars, "apply", "--csv", f.roster("roster.csv", rostertest.Staff(2)))
+	require.Equal(t, ExitAborted, res.code, res.stderr)
+	require.Contains(t, res.stderr, "refused the credentials: check PARCHMENT_TOKEN")
+}

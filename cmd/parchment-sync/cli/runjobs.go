@@ -9,6 +9,7 @@ import (
 
 	"github.com/sourcegraph/conc/pool"
 
+	"github.com/parchment-sync/parchment-sync/parchment"
 	psync "github.com/parchment-sync/parchment-sync/sync"
 )
 
@@ -55,6 +56,10 @@ func (a *app) runJobs(ctx context.Context, mode psync.Mode, f *syncFlags, jobs [
 				// never started still answers with one object, counts zero.
 				report = &psync.Report{Mode: mode, OrganizationID: j.orgID, Outcome: outcomeNotStarted,
 					Failures: []psync.Failure{}, Changes: []psync.Change{}, Warnings: []string{}, Requests: map[string]int{}}
+			}
+			if kind := parchment.Kind(err); kind != "" && errors.As(err, new(*psync.AbortError)) {
+				// Say which setting the failure points at, as check does.
+				err = fmt.Errorf("%w (%s)", err, parchmentFix(j, kind))
 			}
 			if report != nil && err != nil {
 				report.Error = a.redactor.Secrets(err.Error())
