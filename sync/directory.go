@@ -106,6 +106,10 @@ func (d *directory) list(ctx context.Context, since time.Time) (*listing, []parc
 // email; the users that could be this person are then read one by one,
 // once a listing.
 func (d *directory) match(ctx context.Context, l *listing, externalID, email string) (parchment.ListedUser, bool, bool, error) {
+	// learnt guards every read too: another match may be filling in a
+	// user's email and external id.
+	l.learnt.Lock()
+	defer l.learnt.Unlock()
 	for _, u := range l.users {
 		if u.ExternalUserID != "" && u.ExternalUserID == externalID {
 			return u, true, true, nil
@@ -114,8 +118,6 @@ func (d *directory) match(ctx context.Context, l *listing, externalID, email str
 	if email == "" {
 		return parchment.ListedUser{}, false, false, nil
 	}
-	l.learnt.Lock()
-	defer l.learnt.Unlock()
 	var hits []parchment.ListedUser
 	for i := range l.users {
 		u := &l.users[i]
