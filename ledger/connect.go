@@ -19,7 +19,7 @@ const defaultConnectTimeout = 10 * time.Second
 
 // connect builds a pool for url and pings it. Errors never carry url: it may
 // hold a password.
-func connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
+func connect(ctx context.Context, url string, edits ...func(*pgxpool.Config)) (*pgxpool.Pool, error) {
 	config, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// pgx's parse error quotes the URL (password redacted only on a best
@@ -31,6 +31,9 @@ func connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	}
 	if _, ok := config.ConnConfig.RuntimeParams["application_name"]; !ok {
 		config.ConnConfig.RuntimeParams["application_name"] = "parchment-sync"
+	}
+	for _, edit := range edits {
+		edit(config)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, config)
 	if err != nil {

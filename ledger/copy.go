@@ -55,9 +55,10 @@ type importer interface {
 
 // Copy moves every organisation's entries, runs (with their reports) and
 // attempts from one ledger to another, as when a clinic group outgrows its
-// SQLite file for PostgreSQL; from is left as it was. Runs get new ids in
-// the destination, and the attempts and disabled entries that name them
-// follow.
+// SQLite file for PostgreSQL; from is left as it was. Runs keep their ids,
+// so a run named in a ticket or a log is found under it after the move; a
+// run whose id the destination already uses gets a new one, and the
+// attempts and disabled entries that name it follow.
 //
 // It is all or nothing: one destination transaction, refused (wrapping
 // ErrDestinationHasEntries) when the destination maps people of any

@@ -71,12 +71,23 @@ var ErrNoRun = errors.New("ledger: no such run")
 // with PATH relative to the working directory or absolute, or
 // sqlite:///ABSOLUTE/PATH (see OpenSQLite). Errors never quote url: a
 // PostgreSQL URL may hold a password.
-func Open(ctx context.Context, url string, logger *slog.Logger) (Ledger, error) {
+//
+// With ReadOnly it creates, migrates and writes nothing (see ReadOnly).
+func Open(ctx context.Context, url string, logger *slog.Logger, opts ...Option) (Ledger, error) {
 	target, err := parseURL(url)
 	if err != nil {
 		return nil, err
 	}
-	if target.sqlitePath != "" {
+	var o openOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	switch {
+	case o.readOnly && target.sqlitePath != "":
+		return openSQLiteReadOnly(ctx, target.sqlitePath, orDiscard(logger))
+	case o.readOnly:
+		return openPostgresReadOnly(ctx, url, orDiscard(logger))
+	case target.sqlitePath != "":
 		return OpenSQLite(ctx, target.sqlitePath, logger)
 	}
 	return OpenPostgres(ctx, url, logger)

@@ -29,6 +29,9 @@ func (p *Postgres) Lock(ctx context.Context, organizationID string) (func(contex
 	if organizationID == "" {
 		return nil, errEmptyOrganization
 	}
+	if p.readOnly {
+		return nil, errReadOnly
+	}
 	return p.lockOrganizations(ctx, []string{organizationID})
 }
 

@@ -18,6 +18,9 @@ import (
 type Postgres struct {
 	pool   *pgxpool.Pool
 	logger *slog.Logger
+	// readOnly handles (openPostgresReadOnly) take no lock: every
+	// transaction of theirs is read-only.
+	readOnly bool
 
 	// held tracks run locks not yet unlocked, so Close can end them rather
 	// than wait forever for their connections to come back to the pool.

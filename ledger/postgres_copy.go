@@ -58,15 +58,25 @@ func (w pgImporter) run(ctx context.Context, run psync.Run) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	// The run keeps its id unless the destination has a run with it
+	// already; the identity then gives a new one, and is moved past every
+	// kept id so later runs do not collide.
 	var id int64
 	err = w.tx.QueryRow(ctx, `
 		INSERT INTO parchment_sync_runs
-			(organization_id, mode, source, started_at, finished_at, outcome, counts, changes, failures, error)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULLIF($10, ''))
+			(id, organization_id, mode, source, started_at, finished_at, outcome, counts, changes, failures, error)
+		OVERRIDING SYSTEM VALUE
+		VALUES (
+			CASE WHEN EXISTS (SELECT 1 FROM parchment_sync_runs WHERE id = $1) THEN nextval(pg_get_serial_sequence('parchment_sync_runs', 'id')) ELSE $1 END,
+			$2, $3, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, ''))
 		RETURNING id`,
-		run.OrganizationID, run.Mode, run.Source, run.StartedAt, orNull(run.FinishedAt), run.Outcome, run.Counts,
+		run.ID, run.OrganizationID, run.Mode, run.Source, run.StartedAt, orNull(run.FinishedAt), run.Outcome, run.Counts,
 		report.changes, report.failures, run.Error,
 	).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	_, err = w.tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence('parchment_sync_runs', 'id'), (SELECT MAX(id) FROM parchment_sync_runs))`)
 	return id, err
 }
 

@@ -33,6 +33,10 @@ type SQLite struct {
 	file   *ledgerFile // the database file's shared descriptor, for locks
 	logger *slog.Logger
 
+	// readOnly handles (openSQLiteReadOnly) have no file descriptor of
+	// their own and one pool for reads and writes, whose writes fail.
+	readOnly bool
+
 	// held tracks run locks not yet unlocked, so Close can release them.
 	mu    sync.Mutex
 	held  map[*fileLock]struct{}
@@ -116,6 +120,9 @@ func (s *SQLite) openDBs(ctx context.Context, logger *slog.Logger) ([]int64, err
 // releaseFile gives back the shared descriptor; only once SQLite's
 // connections are closed (see openLedgerFiles).
 func (s *SQLite) releaseFile() {
+	if s.file == nil {
+		return
+	}
 	if err := openLedgerFiles.release(s.file); err != nil {
 		s.logger.Warn("ledger: closing sqlite file", "path", s.path, "error", err)
 	}
@@ -197,6 +204,9 @@ func (s *SQLite) Close() {
 func (s *SQLite) closeDBs() {
 	if err := s.read.Close(); err != nil {
 		s.logger.Warn("ledger: closing sqlite readers", "path", s.path, "error", err)
+	}
+	if s.readOnly {
+		return
 	}
 	if err := s.write.Close(); err != nil {
 		s.logger.Warn("ledger: closing sqlite writer", "path", s.path, "error", err)

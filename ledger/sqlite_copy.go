@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	psync "github.com/parchment-sync/parchment-sync/sync"
@@ -63,11 +64,19 @@ func (w sqliteImporter) run(ctx context.Context, run psync.Run) (int64, error) {
 	if !run.FinishedAt.IsZero() {
 		finished = formatTime(run.FinishedAt)
 	}
+	// The run keeps its id unless the destination has a run with it
+	// already (NULL asks for a new one).
+	var kept any = run.ID
+	if err := w.tx.QueryRowContext(ctx, `SELECT NULL FROM parchment_sync_runs WHERE id = ?`, run.ID).Scan(new(any)); err == nil {
+		kept = nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("insert: %w", err)
+	}
 	res, err := w.tx.ExecContext(ctx, `
 		INSERT INTO parchment_sync_runs
-			(organization_id, mode, source, started_at, finished_at, outcome, counts, changes, failures, error)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))`,
-		run.OrganizationID, run.Mode, run.Source, formatTime(run.StartedAt), finished, run.Outcome, counts,
+			(id, organization_id, mode, source, started_at, finished_at, outcome, counts, changes, failures, error)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''))`,
+		kept, run.OrganizationID, run.Mode, run.Source, formatTime(run.StartedAt), finished, run.Outcome, counts,
 		string(report.changes), string(report.failures), run.Error)
 	if err != nil {
 		return 0, fmt.Errorf("insert: %w", err)

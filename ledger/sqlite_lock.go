@@ -20,6 +20,9 @@ func (s *SQLite) Lock(ctx context.Context, organizationID string) (func(context.
 	if organizationID == "" {
 		return nil, errEmptyOrganization
 	}
+	if s.readOnly {
+		return nil, errReadOnly
+	}
 	return s.lockOrganizations(ctx, []string{organizationID})
 }
 

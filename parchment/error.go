@@ -35,6 +35,9 @@ type Error struct {
 	Err error
 
 	mayHaveApplied bool
+	// envelope marks a body that was Parchment's envelope: an answer from
+	// the API itself, not from a gateway or another server.
+	envelope bool
 	// canceled marks a call ended by its own context.
 	canceled bool
 	// retryAfter is the server's Retry-After, when it sent one.

@@ -21,6 +21,9 @@ type request struct {
 	into   any         // receives the envelope's data on success
 	// anonymous requests carry no bearer token: the token exchange itself.
 	anonymous bool
+	// bare requests carry no credential at all, not even the
+	// organisation's secret: Probe's, which may reach a wrong host.
+	bare bool
 	// once is not sent again after an attempt that may have applied: a
 	// create, which the caller must look up before sending again.
 	once bool
@@ -189,9 +192,12 @@ func (c *Client) bearer(ctx context.Context, req request) (string, error) {
 // on the exchange, so it is copied, not changed.
 func tokenFailure(op string, err error) *Error {
 	t, _ := AsError(err)
+	if op != opToken {
+		op += " (token)"
+	}
 	return &Error{
-		Op: op + " (token)", Status: t.Status, Code: t.Code, Type: t.Type, Title: t.Title,
-		Detail: t.Detail, Validation: t.Validation, RequestID: t.RequestID, Err: t.Err, canceled: t.canceled,
+		Op: op, Status: t.Status, Code: t.Code, Type: t.Type, Title: t.Title,
+		Detail: t.Detail, Validation: t.Validation, RequestID: t.RequestID, Err: t.Err, canceled: t.canceled, envelope: t.envelope,
 	}
 }
 

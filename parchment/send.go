@@ -61,7 +61,7 @@ func (c *Client) send(ctx context.Context, req request, body []byte, bearer stri
 		return &Result{Status: status, Message: r.String(env.Message), RequestID: att.RequestID, code: r.String(env.Code), data: env.Data, pagination: env.Pagination}, att, nil
 	}
 
-	e := &Error{Status: status, Code: env.Code, RequestID: att.RequestID}
+	e := &Error{Status: status, Code: env.Code, RequestID: att.RequestID, envelope: decodeErr == nil && env.Success != nil}
 	if env.Error != nil {
 		e.Type, e.Title, e.Detail, e.Validation = env.Error.Type, env.Error.Title, env.Error.Detail, env.Error.Validation
 	}
@@ -105,7 +105,9 @@ func (c *Client) newHTTPRequest(ctx context.Context, req request, body []byte, b
 	}
 	hreq.Header.Set("Accept", "application/json")
 	hreq.Header.Set("User-Agent", "parchment-sync")
-	hreq.Header.Set("x-organization-secret", c.cfg.OrganizationSecret)
+	if !req.bare {
+		hreq.Header.Set("x-organization-secret", c.cfg.OrganizationSecret)
+	}
 	if body != nil {
 		hreq.Header.Set("Content-Type", "application/json")
 	}

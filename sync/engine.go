@@ -41,7 +41,7 @@ const (
 )
 
 // Plan reports what Apply would do with rows. It sends nothing and writes
-// only its run record.
+// nothing, not even a run record: it works on a read-only ledger.
 func Plan(ctx context.Context, cfg Config, rows []mapping.Row) (*Report, error) {
 	return run(ctx, cfg, ModePlan, RowSlice(rows))
 }
@@ -88,9 +88,11 @@ func run(ctx context.Context, cfg Config, mode Mode, rows Rows) (*Report, error)
 	}
 
 	r := Run{OrganizationID: cfg.OrganizationID, Mode: string(mode), Source: cfg.Source, StartedAt: time.Now().UTC(), Outcome: OutcomeRunning}
-	r.ID, err = cfg.Store.StartRun(ctx, r)
-	if err != nil {
-		return nil, &AbortError{Cause: fmt.Errorf("record run start: %w", err)}
+	if mode == ModeApply {
+		r.ID, err = cfg.Store.StartRun(ctx, r)
+		if err != nil {
+			return nil, &AbortError{Cause: fmt.Errorf("record run start: %w", err)}
+		}
 	}
 	report := &Report{Mode: mode, OrganizationID: cfg.OrganizationID, RunID: r.ID}
 
@@ -106,8 +108,10 @@ func run(ctx context.Context, cfg Config, mode Mode, rows Rows) (*Report, error)
 	if runErr != nil {
 		r.Error = cfg.Redact(runErr.Error())
 	}
-	if err := cfg.Store.FinishRun(bg, r); err != nil && runErr == nil {
-		runErr = &AbortError{Cause: fmt.Errorf("record run end: %w", err)}
+	if mode == ModeApply {
+		if err := cfg.Store.FinishRun(bg, r); err != nil && runErr == nil {
+			runErr = &AbortError{Cause: fmt.Errorf("record run end: %w", err)}
+		}
 	}
 	cfg.Logger.Info("run finished", "mode", mode, "run_id", r.ID, "outcome", report.Outcome,
 		"create", report.Counts.Create, "adopt", report.Counts.Adopt, "update", report.Counts.Update,
@@ -151,7 +155,7 @@ func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, r
 		return []iter.Seq[item]{settle, rest}
 	}
 	planAll := func(into *tally) {
-		x.execute(ctx, calls, phases(), lc, func(d decision) { planOne(into, d) })
+		x.execute(ctx, calls, phases(), lc, func(d decision) { planOne(into, x.foreseeAdopt(ctx, d)) })
 	}
 
 	cfg.Progress.Start(s.decisions())
@@ -175,7 +179,7 @@ func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, r
 	if hold := s.hold(cfg); hold != nil && !cfg.AllowMassLeavers {
 		report.Hold = hold
 		planAll(t)
-		cfg.Logger.Warn("run held: nothing was sent", "leaving", hold.Leaving, "active", hold.Active,
+		cfg.Logger.Info("run held: nothing was sent", "leaving", hold.Leaving, "active", hold.Active,
 			"max_leavers", hold.MaxLeavers, "max_leavers_percent", hold.MaxLeaversPercent)
 		return cmp.Or(x.err(ctx), error(&HeldError{Hold: *hold}))
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strings"
 	gosync "sync"
 	"time"
 
@@ -211,8 +212,14 @@ func (x *executor) one(ctx context.Context, d decision) {
 // commit stores an outcome. A ledger that cannot record outcomes stops the
 // run: nothing may be sent that the ledger does not know about. Only
 // ErrParchmentUserTaken is left to the caller, as a failure of one row.
+//
+// A plan has no run and writes nothing: its reads (a refresh's) are only
+// counted.
 func (x *executor) commit(c Commit) error {
-	err := x.cfg.Store.Commit(x.ledgerCtx, x.cfg.OrganizationID, c)
+	var err error
+	if x.runID != 0 {
+		err = x.cfg.Store.Commit(x.ledgerCtx, x.cfg.OrganizationID, c)
+	}
 	answered := false
 	for _, a := range c.Attempts {
 		x.t.attempted(a.HTTPStatus)
@@ -256,7 +263,7 @@ func (x *executor) fail(op string, c Change, err error, keep Commit) {
 // the intent's fate, are committed as the caller decided.
 func (x *executor) heldBack(op string, c Change, err error, keep Commit) {
 	x.record(op, c, err, keep)
-	x.cfg.Logger.Info(op+" not sent: the run is stopping", "external_user_id", c.ExternalUserID, "line", c.Line)
+	x.cfg.Logger.Debug(op+" not sent: the run is stopping", "external_user_id", c.ExternalUserID, "line", c.Line)
 }
 
 // record commits keep with every attempt err carries.
@@ -277,6 +284,10 @@ func (x *executor) refused(op string, c Change, err error, keep Commit) Failure 
 	var pe *parchment.Error
 	if errors.As(err, &pe) {
 		f.HTTPStatus, f.RequestID = pe.Status, pe.RequestID
+		// The request id has a field of its own: the message says it once.
+		if pe.RequestID != "" {
+			f.Message = strings.Replace(f.Message, " (request "+pe.RequestID+")", "", 1)
+		}
 		if len(pe.Validation) > 0 {
 			f.Field = pe.Validation[0].Field
 		}

@@ -338,7 +338,7 @@ func (x *executor) mapTo(ctx context.Context, row *mapping.Row, userID string, f
 		return
 	}
 	c.ParchmentUserID = userID
-	x.cfg.Logger.Info("mapped", "action", action, "external_user_id", rec.ExternalUserID, "line", row.Line,
+	x.cfg.Logger.Debug("mapped", "action", action, "external_user_id", rec.ExternalUserID, "line", row.Line,
 		"parchment_user_id", userID, "request_id", c.RequestID, "note", c.Note)
 
 	if follow != followUpNone {

@@ -27,7 +27,7 @@ func (x *executor) synced(ctx context.Context, d decision, c Change) {
 		return
 	}
 	if len(d.steps) > 0 {
-		x.cfg.Logger.Info(string(d.action), "external_user_id", c.ExternalUserID, "line", c.Line,
+		x.cfg.Logger.Debug(string(d.action), "external_user_id", c.ExternalUserID, "line", c.Line,
 			"parchment_user_id", e.ParchmentUserID, "fields", c.Fields, "request_id", c.RequestID)
 	}
 	x.t.add(d.action, c)

@@ -29,7 +29,7 @@ func (x *executor) read(ctx context.Context, e Entry) (refreshed, map[string]str
 	live := liveFields(u, e.Fields)
 	drift := drifted(e.Fields, live)
 	if len(drift) > 0 {
-		x.cfg.Logger.Info("drift: changed in Parchment by hand", "external_user_id", e.ExternalUserID,
+		x.cfg.Logger.Debug("drift: changed in Parchment by hand", "external_user_id", e.ExternalUserID,
 			"parchment_user_id", e.ParchmentUserID, "fields", drift)
 	}
 	return refreshed{drift: drift}, live

@@ -45,7 +45,7 @@ type Change struct {
 type Report struct {
 	Mode           Mode      `json:"mode"`
 	OrganizationID string    `json:"organization_id"`
-	RunID          int64     `json:"run_id"`
+	RunID          int64     `json:"run_id,omitempty"` // none for a plan, which records no run
 	Outcome        string    `json:"outcome"`
 	Counts         Counts    `json:"counts"`
 	Failures       []Failure `json:"failures"`

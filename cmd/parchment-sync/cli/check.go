@@ -41,7 +41,8 @@ func (a *app) checkCommand() *cobra.Command {
 		Short: "Verify credentials, ledger and source without changing anything",
 		Long: "check obtains a token and lists the granted scopes, calls validate, reads one page of users,\n" +
 			"checks the ledger is reachable and migrated, and reads and validates the source.\n" +
-			"Exit 0: all good; 3: a credential or ledger problem; 2: a source or configuration problem.",
+			"It asks the base URL first, without credentials, so a wrong URL is never reported as a credential problem.\n" +
+			"Exit 0: all good; 1: some rows invalid (apply would skip them); 3: the API, a credential or ledger problem; 2: a source or configuration problem.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runCheck(cmd.Context(), f) },
 	}
@@ -72,7 +73,8 @@ func (a *app) runCheck(ctx context.Context, f *syncFlags) error {
 	code := ExitOK
 	for _, r := range results {
 		for _, l := range r.Checks {
-			if l.Status == "fail" && severity(l.code) < severity(code) {
+			// A warning may carry an exit code too: invalid rows exit 1, as in apply.
+			if l.Status != "ok" && severity(l.code) < severity(code) {
 				code = l.code
 			}
 		}
@@ -112,22 +114,24 @@ func (a *app) checkSource(ctx context.Context, j job, logger *slog.Logger) check
 	}
 	detail := fmt.Sprintf("%s: %d rows, %d valid, %d invalid, %d skipped", j.source.name(), v.Rows, v.Valid, v.Invalid, v.Skipped)
 	if v.Invalid > 0 {
-		return checkLine{Check: "source", Status: "fail", Detail: detail, Fix: "run validate with the same source for each row's problems", code: ExitUsage}
+		// apply skips invalid rows and syncs the rest, exiting 1: so does check.
+		return checkLine{Check: "source", Status: "warn", Detail: detail,
+			Fix: fmt.Sprintf("%d invalid rows will be skipped; run validate with the same source for each row's problems", v.Invalid), code: ExitFailures}
 	}
 	return checkLine{Check: "source", Status: "ok", Detail: detail}
 }
 
-// checkParchment exchanges credentials, lists the granted scopes, calls
+// checkParchment asks the base URL, exchanges credentials, lists the granted scopes, calls
 // validate and reads one page of users: nothing is changed.
 func (a *app) checkParchment(ctx context.Context, j job, logger *slog.Logger) []checkLine {
 	fail := func(check, detail, fix string) []checkLine {
 		return []checkLine{{Check: check, Status: "fail", Detail: detail, Fix: fix, code: ExitAborted}}
 	}
 	if j.apiURL == "" {
-		return []checkLine{{Check: "credentials", Status: "fail", Detail: "no API URL", Fix: "set " + j.where("api_url"), code: ExitUsage}}
+		return []checkLine{{Check: "api", Status: "fail", Detail: "no API URL", Fix: "set " + j.where("api_url"), code: ExitUsage}}
 	}
 	if err := parchment.CheckBaseURL(j.apiURL); err != nil {
-		return []checkLine{{Check: "credentials", Status: "fail", Detail: "the API URL " + err.Error(), Fix: "set " + j.where("api_url"), code: ExitUsage}}
+		return []checkLine{{Check: "api", Status: "fail", Detail: "the API URL " + err.Error(), Fix: "set " + j.where("api_url"), code: ExitUsage}}
 	}
 	if errs := a.checkSecrets(j); len(errs) > 0 {
 		var msgs []string
@@ -136,15 +140,21 @@ func (a *app) checkParchment(ctx context.Context, j job, logger *slog.Logger) []
 		}
 		return fail("credentials", strings.Join(msgs, "; "), "set the variables named")
 	}
+	// The URL first: when it does not answer as the API, nothing can be
+	// said of the credentials.
+	probe, ok := a.probeAPI(ctx, j, logger)
+	if !ok {
+		return []checkLine{probe}
+	}
+	out := []checkLine{probe}
 	client, err := parchment.New(a.parchmentConfig(j, logger))
 	if err != nil {
-		return fail("credentials", err.Error(), "check the credentials' variables")
+		return append(out, fail("credentials", err.Error(), "check the credentials' variables")...)
 	}
-	var out []checkLine
 	scopes, known, err := client.GrantedScopes(ctx)
 	switch {
 	case err != nil:
-		return fail("token", err.Error(), "check "+j.secrets.partnerID+", "+j.secrets.partnerSecret+", "+j.secrets.userID+" and "+j.secrets.organizationSecret)
+		return append(out, parchmentFailure("token", j, err))
 	case !known:
 		out = append(out, checkLine{Check: "token", Status: "ok", Detail: j.secrets.token + " is set: its scopes show only when Parchment refuses a call"})
 	default:
@@ -169,7 +179,7 @@ func (a *app) checkParchment(ctx context.Context, j job, logger *slog.Logger) []
 			// lack it, and the docs show that refusal as 401 as well as 403.
 			out = append(out, checkLine{Check: "validate", Status: "warn", Detail: fmt.Sprintf("refused (%d): it needs the create:patient scope, which syncing users does not", pe.Status)})
 		} else {
-			return append(out, fail("validate", err.Error(), "check "+j.where("api_url")+" and the organisation id")...)
+			return append(out, parchmentFailure("validate", j, err))
 		}
 	} else {
 		out = append(out, checkLine{Check: "validate", Status: "ok", Detail: fmt.Sprintf("validated: %t", v.Validated)})
@@ -181,7 +191,11 @@ func (a *app) checkParchment(ctx context.Context, j job, logger *slog.Logger) []
 	}
 	list, err := client.ListUsersPage(ctx, 1)
 	if err != nil {
-		return append(out, fail("users", err.Error(), "the integration must be allowed to list users (read:users)")...)
+		l := parchmentFailure("users", j, err)
+		if parchment.Kind(err) == parchment.KindScope {
+			l.Fix = "the integration must be allowed to list users (read:users): ask Parchment to grant it"
+		}
+		return append(out, l)
 	}
 	return append(out, checkLine{Check: "users", Status: "ok", Detail: fmt.Sprintf("one page read (%d users in the organisation, request %s)", list.Total, list.RequestID)})
 }

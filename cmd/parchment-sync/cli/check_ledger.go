@@ -2,24 +2,27 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 
 	"github.com/parchment-sync/parchment-sync/ledger"
 )
 
-// checkLedger opens the job's ledger and reads its history. A SQLite
-// ledger that does not exist yet is fine: the first run creates it.
+// checkLedger opens the job's ledger read-only and reads its history: a
+// ledger that does not exist yet is fine (the first apply creates it), and
+// one apply has yet to migrate is a warning.
 func (a *app) checkLedger(ctx context.Context, j job, logger *slog.Logger) checkLine {
-	if path, ok := strings.CutPrefix(j.ledgerURL, "sqlite:"); ok && !strings.HasPrefix(path, "//") {
-		if _, err := os.Stat(path); os.IsNotExist(err) {
-			return checkLine{Check: "ledger", Status: "ok", Detail: "sqlite:" + path + " does not exist yet: the first run creates it"}
-		}
-	}
-	store, err := ledger.Open(ctx, j.ledgerURL, logger)
-	if err != nil {
+	store, err := ledger.Open(ctx, j.ledgerURL, logger, ledger.ReadOnly())
+	var schema *ledger.SchemaError
+	switch {
+	case errors.Is(err, ledger.ErrNoLedger):
+		return checkLine{Check: "ledger", Status: "ok", Detail: "no ledger yet: the first apply creates it"}
+	case errors.As(err, &schema):
+		return checkLine{Check: "ledger", Status: "warn", Detail: "reachable; the next apply migrates it first: " + strings.Join(schema.Pending, ", "),
+			Fix: "plan, runs and show refuse it until then"}
+	case err != nil:
 		return checkLine{Check: "ledger", Status: "fail", Detail: err.Error(),
 			Fix: "set " + j.where("ledger") + " to a ledger that answers", code: codeOf(ledgerErr(err))}
 	}

@@ -20,7 +20,9 @@ import (
 // historyFlags are runs' and show's.
 type historyFlags struct {
 	ledgerURL   string
-	org         string
+	configFile  string
+	orgs        []string
+	orgID       string
 	limit       int
 	output      string
 	failuresCSV string
@@ -45,21 +47,20 @@ func (a *app) runsCommand() *cobra.Command {
 			if h.limit < 1 {
 				return usageErr("--limit must be at least 1")
 			}
-			store, err := ledger.Open(cmd.Context(), a.historyLedger(h), nil)
+			targets, err := a.historyTargets(h, cmd.Flags())
 			if err != nil {
-				return ledgerErr(err)
+				return err
 			}
-			defer store.Close()
-			runs, err := store.Runs(cmd.Context(), ledger.RunFilter{OrganizationID: h.org, Limit: h.limit})
+			runs, err := readRuns(cmd.Context(), targets, h.limit)
 			if err != nil {
-				return withCode(ExitAborted, err)
+				return err
 			}
 			return a.writeRuns(h.output, runs)
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&h.ledgerURL, "ledger", "", "ledger URL (env PARCHMENT_LEDGER_URL, then DATABASE_URL; default the local SQLite ledger)")
-	fs.StringVar(&h.org, "org", "", "only this organisation id")
+	h.registerSelection(fs)
 	fs.IntVar(&h.limit, "limit", 20, "how many runs, newest first")
 	fs.StringVar(&h.output, "output", "text", "text or json")
 	return cmd
@@ -106,7 +107,7 @@ func (a *app) writeRuns(format string, runs []psync.Run) error {
 			dur = (time.Duration(s.DurationSec * float64(time.Second))).Round(time.Millisecond).String()
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.OrganizationID, r.Mode,
-			r.StartedAt.Local().Format("2006-01-02 15:04:05"), dur, r.Outcome, countsText(r.Counts))
+			r.StartedAt.Local().Format(time.RFC3339), dur, r.Outcome, countsText(r.Counts))
 	}
 	return tw.Flush()
 }
@@ -143,7 +144,11 @@ func (a *app) showCommand() *cobra.Command {
 			if h.output != "text" && h.output != "json" {
 				return usageErr("--output must be text or json, not %q", h.output)
 			}
-			store, err := ledger.Open(cmd.Context(), a.historyLedger(h), nil)
+			url, err := a.showLedger(h, cmd.Flags())
+			if err != nil {
+				return err
+			}
+			store, err := ledger.Open(cmd.Context(), url, nil, ledger.ReadOnly())
 			if err != nil {
 				return ledgerErr(err)
 			}
@@ -167,6 +172,8 @@ func (a *app) showCommand() *cobra.Command {
 	fs.StringVar(&h.ledgerURL, "ledger", "", "ledger URL (env PARCHMENT_LEDGER_URL, then DATABASE_URL; default the local SQLite ledger)")
 	fs.StringVar(&h.output, "output", "text", "text or json")
 	fs.StringVar(&h.failuresCSV, "failures-csv", "", "also write the run's failures to this CSV file")
+	fs.StringVar(&h.configFile, "config", "", "YAML file listing organisations (see README): read the ledger of the one --org names")
+	fs.StringArrayVar(&h.orgs, "org", nil, "with --config: the organisation, by its name in the file, whose ledger holds the run")
 	return cmd
 }
 
@@ -181,6 +188,7 @@ func (a *app) writeRun(format string, run psync.Run) error {
 	if report.Failures == nil {
 		report.Failures = []psync.Failure{}
 	}
+	report.Warnings = []string{} // a run's warnings are not kept in its history
 	if format == "json" {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
@@ -191,7 +199,7 @@ func (a *app) writeRun(format string, run psync.Run) error {
 	}
 	s := summariseRun(run)
 	fmt.Fprintf(a.stdout, "run %d: %s of %s from %s, started %s, %.1f s\n", run.ID, run.Mode, run.OrganizationID, run.Source,
-		run.StartedAt.Local().Format("2006-01-02 15:04:05"), s.DurationSec)
+		run.StartedAt.Local().Format(time.RFC3339), s.DurationSec)
 	if run.Error != "" {
 		fmt.Fprintf(a.stdout, "error: %s\n", run.Error)
 	}

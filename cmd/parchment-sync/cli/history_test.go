@@ -92,7 +92,7 @@ func TestCheckSaysWhatWorks(t *testing.T) {
 	bad := rostertest.Staff(2)
 	bad[0].Email = "x"
 	res = f.run("check", "--csv", f.roster("bad.csv", bad), "--output", "json")
-	require.Equal(t, ExitUsage, res.code, res.stdout)
+	require.Equal(t, ExitFailures, res.code, res.stdout)
 	require.Equal(t, false, decodeReport(t, res.stdout)["ok"])
 
 	// With partner credentials the granted scopes are listed.

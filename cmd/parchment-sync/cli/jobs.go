@@ -91,7 +91,7 @@ func (a *app) jobs(mode psync.Mode, f *syncFlags) ([]job, error) {
 		jobs[i].refresh = f.refresh
 	}
 	if f.planIn != "" {
-		if err := usePlan(f.planIn, jobs); err != nil {
+		if err := usePlan(f.planIn, jobs, f.set, settingsOf(job{lifecycle: f.lifecycle, refresh: f.refresh})); err != nil {
 			return nil, withCode(ExitUsage, err)
 		}
 	}
@@ -107,8 +107,8 @@ func (a *app) jobs(mode psync.Mode, f *syncFlags) ([]job, error) {
 }
 
 // usePlan gives each job its reviewed plan: the plan's settings, and what
-// the apply must match.
-func usePlan(path string, jobs []job) error {
+// the apply must match. Flags given that contradict it are refused.
+func usePlan(path string, jobs []job, set *pflag.FlagSet, given planSettings) error {
 	pf, err := readPlanFile(path)
 	if err != nil {
 		return err
@@ -117,6 +117,9 @@ func usePlan(path string, jobs []job) error {
 		p, err := pf.planFor(jobs[i])
 		if err != nil {
 			return err
+		}
+		if bad := p.Settings.contradictions(set, given); len(bad) > 0 {
+			return contradictionErr(path, bad)
 		}
 		if err := jobs[i].settings.samePlanned(p.Settings, jobs[i].where); err != nil {
 			return prefixed(jobs[i].name, []error{err})[0]
@@ -244,7 +247,11 @@ func selectOrgs(orgs []orgConfig, names []string) ([]orgConfig, error) {
 	for _, n := range names {
 		o, ok := byName[n]
 		if !ok {
-			return nil, usageErr("--org %q is not in the config file", n)
+			valid := make([]string, 0, len(orgs))
+			for _, o := range orgs {
+				valid = append(valid, o.name())
+			}
+			return nil, usageErr("--org %q is not in the config file; its organisations are: %s", n, strings.Join(valid, ", "))
 		}
 		out = append(out, o)
 	}

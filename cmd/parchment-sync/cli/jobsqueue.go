@@ -112,7 +112,7 @@ func localTime(t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return "-"
 	}
-	return t.Local().Format("2006-01-02 15:04:05")
+	return t.Local().Format(time.RFC3339)
 }
 
 func orDash(s string) string {

@@ -26,7 +26,12 @@ func writeText(w io.Writer, r *psync.Report) error {
 	if r.Mode == psync.ModeApply {
 		verb = "did"
 	}
-	fmt.Fprintf(w, "%s organization %s (run %d): %s\n", r.Mode, r.OrganizationID, r.RunID, r.Outcome)
+	run := ""
+	if r.RunID != 0 {
+		// A plan records no run.
+		run = fmt.Sprintf(" (run %d)", r.RunID)
+	}
+	fmt.Fprintf(w, "%s organization %s%s: %s\n", r.Mode, r.OrganizationID, run, r.Outcome)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	listed := 0
 	err := r.EachChange(func(c psync.Change) error {
@@ -90,7 +95,7 @@ func writeText(w io.Writer, r *psync.Report) error {
 	}
 	if r.Hold != nil {
 		verb = "held; would"
-		fmt.Fprintf(w, "held by the mass-leaver guard: nothing was sent. %d would leave (%d with an end date, %d absent, %d losing the provider role) of %d active; limits --max-leavers %d, --max-leavers-percent %g\n",
+		fmt.Fprintf(w, "held by the mass-leaver guard: nothing was sent. %d would leave (%d with an end date, %d absent, %d losing the provider role) of %d active; limits --max-leavers %d, --max-leavers-percent %g; check that the source is complete, then re-run with --allow-mass-leavers\n",
 			r.Hold.Leaving, r.Hold.Leavers, r.Hold.Absent, r.Hold.ProviderRemovals, r.Hold.Active, r.Hold.MaxLeavers, r.Hold.MaxLeaversPercent)
 	}
 	_, err = fmt.Fprintf(w, "%s: create %d, adopt %d, update %d, enable %d, disable %d, unchanged %d, manual %d, orphaned %d, invalid %d, failed %d\n",

@@ -68,7 +68,7 @@ func (s planSettings) lifecycle() lifecycleFlags {
 func writePlanFile(path string, results []jobResult) error {
 	pf := planFile{Version: planFileVersion, CreatedAt: time.Now().UTC()}
 	for _, r := range results {
-		if r.report == nil || r.report.RunID == 0 {
+		if r.report == nil {
 			return fmt.Errorf("organisation %s was not planned (%v): no plan file written", r.job.orgID, r.err)
 		}
 		// A plan file is for review: it holds every change, however many.

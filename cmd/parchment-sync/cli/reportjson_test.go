@@ -38,7 +38,8 @@ func TestStreamedJSONIsWhatTheEncoderWrites(t *testing.T) {
 }
 
 // A plan bigger than a report keeps in memory still lists every change,
-// in order, in its JSON and text reports; run history keeps the first.
+// in order, in its JSON and text reports; an apply's run history keeps
+// the first.
 func TestLargePlanListsEveryChange(t *testing.T) {
 	t.Parallel()
 	f := setup(t, parchmenttest.Config{})
@@ -82,6 +83,11 @@ func TestLargePlanListsEveryChange(t *testing.T) {
 	}
 	require.Equal(t, want, ids)
 
+	require.Zero(t, out.RunID, "a plan records no run")
+
+	res = f.run("apply", "--csv", csv, "--output", "json", "--rate", "5000", "--concurrency", "8")
+	require.Equal(t, ExitFailures, res.code, res.stderr)
+	require.NoError(t, json.Unmarshal([]byte(res.stdout), &out))
 	res = f.run("show", fmt.Sprint(out.RunID), "--output", "json")
 	require.Equal(t, ExitOK, res.code, res.stderr)
 	require.NoError(t, json.Unmarshal([]byte(res.stdout), &out))

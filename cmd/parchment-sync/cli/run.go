@@ -108,7 +108,10 @@ func (a *app) rootCommand() *cobra.Command {
 		Short:         "Keep a Parchment organisation's users in step with a clinic's staff roster",
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		Version:       versionText(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.AddCommand(a.versionCommand())
 	root.AddCommand(a.planCommand(), a.applyCommand(), a.checkCommand(), a.runsCommand(), a.showCommand(), a.validateCommand(), a.sandboxCommand(), a.ledgerCommand(),
 		a.workerCommand(), a.enqueueCommand(), a.jobsCommand())
 	root.AddCommand(a.connectCommand())

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sourcegraph/conc/pool"
 
+	"github.com/parchment-sync/parchment-sync/parchment"
 	psync "github.com/parchment-sync/parchment-sync/sync"
 )
 
@@ -54,7 +55,11 @@ func (a *app) runJobs(ctx context.Context, mode psync.Mode, f *syncFlags, jobs [
 				// Scripts parse stdout whatever the exit code: a run that
 				// never started still answers with one object, counts zero.
 				report = &psync.Report{Mode: mode, OrganizationID: j.orgID, Outcome: outcomeNotStarted,
-					Failures: []psync.Failure{}, Changes: []psync.Change{}, Requests: map[string]int{}}
+					Failures: []psync.Failure{}, Changes: []psync.Change{}, Warnings: []string{}, Requests: map[string]int{}}
+			}
+			if kind := parchment.Kind(err); kind != "" && errors.As(err, new(*psync.AbortError)) {
+				// Say which setting the failure points at, as check does.
+				err = fmt.Errorf("%w (%s)", err, parchmentFix(j, kind))
 			}
 			if report != nil && err != nil {
 				report.Error = a.redactor.Secrets(err.Error())
@@ -81,6 +86,10 @@ func (a *app) finish(f *syncFlags, results []jobResult) error {
 		if werr != nil && r.err == nil {
 			// The run happened: this is not a usage error.
 			return withCode(ExitAborted, fmt.Errorf("write report: %w", werr))
+		}
+		if f.output == "text" && r.report != nil && r.report.Hold != nil && errors.Is(r.err, psync.ErrHeld) {
+			// The text report said why and what to do; once is enough.
+			return withCode(ExitHeld, nil)
 		}
 		return r.err
 	}

@@ -223,7 +223,7 @@ func (a *app) runJob(ctx context.Context, mode psync.Mode, f *syncFlags, j job, 
 		}
 		cfg.API = client
 	}
-	store, err := ledger.Open(ctx, j.ledgerURL, logger)
+	store, err := openJobLedger(ctx, mode, j, logger)
 	if err != nil {
 		return nil, lastSuccess, ledgerErr(a.redactor.SecretsErr(err))
 	}
@@ -296,9 +296,31 @@ func syncErr(err error, report *psync.Report) error {
 	}
 }
 
+// openJobLedger opens the ledger an apply writes, or a plan reads: a plan
+// creates, migrates and writes nothing, so it works on a read-only copy;
+// before the first apply it plans against an empty ledger, and it refuses
+// one whose schema apply has yet to migrate.
+func openJobLedger(ctx context.Context, mode psync.Mode, j job, logger *slog.Logger) (ledger.Ledger, error) {
+	if mode == psync.ModeApply {
+		return ledger.Open(ctx, j.ledgerURL, logger)
+	}
+	store, err := ledger.Open(ctx, j.ledgerURL, logger, ledger.ReadOnly())
+	if errors.Is(err, ledger.ErrNoLedger) {
+		logger.Info("no ledger yet: planning against an empty one; the first apply creates it", "error", err)
+		return ledger.Empty(), nil
+	}
+	return store, err
+}
+
 func ledgerErr(err error) error {
-	if errors.Is(err, ledger.ErrUnreachable) {
+	var schema *ledger.SchemaError
+	switch {
+	case errors.Is(err, ledger.ErrUnreachable):
 		return withCode(ExitAborted, err)
+	case errors.Is(err, ledger.ErrNoLedger):
+		return withCode(ExitUsage, fmt.Errorf("%w: check --ledger, %s or %s", err, envLedgerURL, envDatabaseURL))
+	case errors.As(err, &schema):
+		return withCode(ExitUsage, fmt.Errorf("%w; until then this command cannot read it", err))
 	}
 	return withCode(ExitUsage, err)
 }
