@@ -25,8 +25,8 @@ test:
 # BenchmarkAdaptivePacer about 2 min 45 s (its creates are paced at 20
 # requests/s): five of each take about 16 minutes. A run of
 # BenchmarkManyOrganisations takes about 6 s, one of
-# BenchmarkStandInAtScale about 1 s, one of BenchmarkRead (10,000
-# employees from the KeyPay stand-in) about 2 s. One run of
+# BenchmarkStandInAtScale about 1 s, one of BenchmarkValidateCommand (the binary's
+# validate reading 10,000 employees from the KeyPay stand-in) about 2 s. One run of
 # BenchmarkMemory's seven cases (1,000,000 and 100,000 rows, each command
 # a subprocess of the binary) takes about 1 min 30 s today, so five take
 # about 8 minutes. Each invocation also seeds PostgreSQL with 100,000 rows
@@ -46,7 +46,7 @@ bench:
 	$(GO) test -run '^$$' -bench '^BenchmarkAdaptivePacer$$' -benchtime 1x -count $(BENCH_COUNT) ./parchment/ 2>&1 | tee -a $(BENCH_OUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkManyOrganisations$$' -benchtime 1x -count $(BENCH_COUNT) ./cmd/parchment-sync/cli/ 2>&1 | tee -a $(BENCH_OUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkStandInAtScale$$' -benchtime 1x -count $(BENCH_COUNT) ./parchment/parchmenttest/ 2>&1 | tee -a $(BENCH_OUT)
-	$(GO) test -run '^$$' -bench '^BenchmarkRead$$/^concurrency=8$$' -benchtime 1x -count $(BENCH_COUNT) ./internal/hris/keypay/ 2>&1 | tee -a $(BENCH_OUT)
+	$(GO) test -run '^$$' -bench '^BenchmarkValidateCommand$$/^concurrency=8$$' -benchtime 1x -count $(BENCH_COUNT) ./internal/hris/keypay/ 2>&1 | tee -a $(BENCH_OUT)
 	scripts/with-postgres.sh $(GO) test -run '^$$' -bench '^BenchmarkMemory$$' -benchtime 1x -count $(BENCH_COUNT) -timeout 0 ./internal/membench/ 2>&1 | tee -a $(BENCH_OUT)
 	$(GO) run ./internal/benchreport $(BENCH_OUT)
 
