@@ -30,7 +30,9 @@ type hrisStandIn struct {
 // added here.
 func hrisStandIns() map[string]hrisStandIn {
 	return map[string]hrisStandIn{
-		"keypay": {title: "Employment Hero Payroll (KeyPay) stand-in", serve: serveKeyPay},
+		"keypay":          {title: "Employment Hero Payroll (KeyPay) stand-in", serve: serveKeyPay},
+		"deputy":          {title: "Deputy stand-in", serve: serveDeputy},
+		"employment-hero": {title: "Employment Hero HR stand-in", serve: serveEmploymentHero},
 	}
 }
 
