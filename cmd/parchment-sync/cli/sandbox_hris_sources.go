@@ -90,10 +90,10 @@ func serveEmploymentHero(seed *os.File, f *hrisFlags, getenv env, _ *slog.Logger
 		fmt.Fprintf(&b, "it holds %d employees of organisation %s and accepts the client id %s and secret %s.\n",
 			len(staff), sandboxEHOrg, shownSecret(getenv, envEHClientID, sandboxEHClientID), shownSecret(getenv, envEHClientSecret, sandboxEHSecret))
 		fmt.Fprintf(&b, "Employment Hero HR is read with OAuth only. Give an organisation of a config file this block:\n")
-		fmt.Fprintf(&b, "    mapping: samples/employment-hero-api.yaml\n    employment_hero:\n      organization_id: %s\n      url: %s\n      custom_fields: true\n", sandboxEHOrg, base)
+		fmt.Fprintf(&b, "    mapping: samples/employment-hero-api.yaml  # relative to the config file\n    employment_hero:\n      organization_id: %s\n      url: %s\n      custom_fields: true\n", sandboxEHOrg, base)
 		fmt.Fprintf(&b, "      oauth: {client_id_env: %s, client_secret_env: %s, token_file: eh-sandbox-token.json, url: %s}\n", envEHClientID, envEHClientSecret, base)
 		fmt.Fprintf(&b, "then, with %s and %s set, run parchment-sync connect employment-hero --config FILE --org NAME and open the address it prints "+
-			"(the stand-in approves at once, without a sign-in; curl works too); plan and apply with --config FILE read from it.", envEHClientID, envEHClientSecret)
+			"(the stand-in approves at once, without a sign-in; curl -L works too); then plan and apply with --config FILE.", envEHClientID, envEHClientSecret)
 		return b.String()
 	}
 	return slowed(srv, f, isList), hint, nil
