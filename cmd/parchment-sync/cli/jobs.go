@@ -174,7 +174,9 @@ func (a *app) configJob(f *syncFlags, o orgConfig) (job, error) {
 	}
 	j.settings.fromConfig(o)
 	var errs []error
-	j.source.deputy.url = f.source.deputy.url
+	if o.hasBlock("deputy") {
+		j.source.deputy.url = f.source.deputy.url
+	}
 	a.wireHRIS(&j.source, &o)
 	if k, err := keypayFromConfig(o); err != nil {
 		errs = append(errs, err)

@@ -156,7 +156,9 @@ func TestDeputyConfigApply(t *testing.T) {
 	require.Equal(t, 5.0, counts["create"], "the archived employee is not created")
 	require.Len(t, x.server.Snapshot(x.org), 5)
 
-	res := x.runEnv(map[string]string{"NORTH_DEPUTY_TOKEN": "stale"}, "apply", "--config", config, "--rate", "1000")
+	// --deputy-url replaces the install's url: the refusal comes from the stand-in.
+	elsewhere := x.config("deputy-api.yaml", "    deputy: {url: \"https://acme.au.deputy.com\", token_env: NORTH_DEPUTY_TOKEN}\n")
+	res := x.runEnv(map[string]string{"NORTH_DEPUTY_TOKEN": "stale"}, "apply", "--config", elsewhere, "--deputy-url", x.url, "--rate", "1000")
 	require.Equal(t, ExitAborted, res.code, res.stderr)
 	require.Contains(t, res.stderr, "NORTH_DEPUTY_TOKEN")
 	require.NotContains(t, res.stderr, "stale")
@@ -206,4 +208,13 @@ func TestEmploymentHeroConfigApply(t *testing.T) {
 	require.NotContains(t, res.stderr, "client-secret-5eed")
 	require.Equal(t, before, x.server.Counters().Requests, "nothing is sent to Parchment")
 	x.requireNoSpool()
+
+	// Custom fields are read only when asked for.
+	asIs := x.config("employment-hero-api.yaml", fmt.Sprintf(`    employment_hero:
+      organization_id: eh-org
+      oauth: {client_id_env: HR_CLIENT_ID, client_secret_env: HR_CLIENT_SECRET, token_file: %s}
+`, tokenPath))
+	res = x.runEnv(connectEnv, "plan", "--config", asIs)
+	require.Equal(t, ExitUsage, res.code, res.stderr)
+	require.Contains(t, res.stderr, "custom_fields: true")
 }
