@@ -218,3 +218,17 @@ func TestEmploymentHeroConfigApply(t *testing.T) {
 	require.Equal(t, ExitUsage, res.code, res.stderr)
 	require.Contains(t, res.stderr, "custom_fields: true")
 }
+
+func TestDeputyLegacyContactFields(t *testing.T) {
+	t.Parallel()
+	// Some accounts' contacts carry only Email1 and Phone1: the sample
+	// mapping's alternatives read them, though no record has Email.
+	staff, err := deputytest.Seed(strings.NewReader(rostertest.CSV(rostertest.Staff(5))), "roster.csv", true)
+	require.NoError(t, err)
+	x := setupHRIS(t, deputytest.New(deputytest.Config{Token: "dep-permanent", Employees: staff}))
+	res := x.runEnv(map[string]string{envDeputyToken: "dep-permanent"}, "validate", "--output", "json",
+		"--deputy-url", x.url, "--mapping", sampleMapping("deputy-api.yaml"))
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	require.Contains(t, res.stdout, `"rows": 5`)
+	require.Contains(t, res.stdout, `"invalid": 0`)
+}
