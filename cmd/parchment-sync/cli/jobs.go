@@ -174,7 +174,7 @@ func (a *app) configJob(f *syncFlags, o orgConfig) (job, error) {
 	}
 	j.settings.fromConfig(o)
 	var errs []error
-	if o.hasBlock("deputy") {
+	if o.readsHR("deputy") {
 		j.source.deputy.url = f.source.deputy.url
 	}
 	a.wireHRIS(&j.source, &o)

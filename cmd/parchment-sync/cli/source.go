@@ -27,7 +27,8 @@ type sourceFlags struct {
 }
 
 // apis lists the HR systems a roster can be read from; a new one is added
-// here, to register and to apiConfigBlocks.
+// here, to register and to apiConfigBlocks (or hrisConfigKeys, for a
+// block with nested keys).
 func (s *sourceFlags) apis() []apiSource {
 	return []apiSource{&s.keypay, &s.deputy, &s.employmentHero}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/parchment-sync/parchment-sync/internal/hris"
@@ -60,21 +61,24 @@ func (a *app) wireHRIS(s *sourceFlags, o *orgConfig) {
 		return
 	}
 	org, urlFlag := *o, s.deputy.url
-	if org.hasBlock("deputy") {
+	if org.readsHR("deputy") {
 		s.deputy.config = &org
 		s.deputy.client = func(ctx context.Context) (staffReader, error) { return a.deputyClient(ctx, org, urlFlag, nil) }
 	}
-	if org.hasBlock("employment_hero") {
+	if org.readsHR("employment_hero") {
 		s.employmentHero.config = &org
 		s.employmentHero.client = func(ctx context.Context) (staffReader, error) { return a.employmentHeroClient(ctx, org, nil) }
 	}
 }
 
-// hasBlock reports whether the organisation has any key under block,
-// its own or from defaults.
-func (o orgConfig) hasBlock(block string) bool {
+// readsHR reports whether the organisation reads the HR system of block
+// (deputy, employment_hero): it has a key under it, its own or from
+// defaults, besides the OAuth client that defaults may share with
+// organisations reading other sources.
+func (o orgConfig) readsHR(block string) bool {
+	shared := []string{"oauth.client_id_env", "oauth.client_secret_env", "oauth.url"}
 	for k := range o.values {
-		if strings.HasPrefix(k, block+".") {
+		if key, ok := strings.CutPrefix(k, block+"."); ok && !slices.Contains(shared, key) {
 			return true
 		}
 	}

@@ -232,3 +232,21 @@ func TestDeputyLegacyContactFields(t *testing.T) {
 	require.Contains(t, res.stdout, `"rows": 5`)
 	require.Contains(t, res.stdout, `"invalid": 0`)
 }
+
+func TestSharedOAuthClientChoosesNoSource(t *testing.T) {
+	t.Parallel()
+	// defaults share the Deputy OAuth client; west reads a CSV file.
+	x := setupHRIS(t, http.NotFoundHandler())
+	roster := x.roster("roster.csv", rostertest.Staff(3))
+	config := writeConfig(t, fmt.Sprintf(`
+defaults:
+  deputy:
+    oauth: {client_id_env: HR_CLIENT_ID, client_secret_env: HR_CLIENT_SECRET}
+organizations:
+  - name: west
+    organization_id: %s
+    csv: %s
+`, x.org, roster))
+	counts := x.applyCounts(nil, "--config", config)
+	require.Equal(t, 3.0, counts["create"])
+}
