@@ -44,11 +44,17 @@ var connectEnv = map[string]string{"HR_CLIENT_ID": "cid", "HR_CLIENT_SECRET": "c
 // printed address and follows the stand-in's redirect back to connect.
 func connect(t *testing.T, config, system string, port int) result {
 	t.Helper()
+	return connectWith(t, connectEnv, config, system, port)
+}
+
+// connectWith is connect with the environment vars.
+func connectWith(t *testing.T, vars map[string]string, config, system string, port int) result {
+	t.Helper()
 	var out, errOut lockedBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(context.Background(), []string{"connect", system, "--config", config, "--org", "north", "--redirect-port", fmt.Sprint(port), "--timeout", "30s"},
-			func(k string) string { return connectEnv[k] }, strings.NewReader(""), &out, &errOut)
+			func(k string) string { return vars[k] }, strings.NewReader(""), &out, &errOut)
 	}()
 	var authURL string
 	require.Eventually(t, func() bool {

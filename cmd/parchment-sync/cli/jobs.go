@@ -132,6 +132,7 @@ func usePlan(path string, jobs []job, set *pflag.FlagSet, given planSettings) er
 
 // flagJob is the one organisation the flags and environment describe.
 func (a *app) flagJob(f *syncFlags) job {
+	a.wireHRIS(&f.source, nil)
 	return job{
 		orgID:       firstSet(f.orgID, a.getenv(envOrganizationID)),
 		apiURL:      firstSet(f.apiURL, a.getenv(envAPIURL)),
@@ -176,6 +177,10 @@ func (a *app) configJob(f *syncFlags, o orgConfig) (job, error) {
 	}
 	j.settings.fromConfig(o)
 	var errs []error
+	if o.readsHR("deputy") {
+		j.source.deputy.url = f.source.deputy.url
+	}
+	a.wireHRIS(&j.source, &o)
 	if k, err := keypayFromConfig(o); err != nil {
 		errs = append(errs, err)
 	} else {

@@ -30,7 +30,9 @@ type hrisStandIn struct {
 // added here.
 func hrisStandIns() map[string]hrisStandIn {
 	return map[string]hrisStandIn{
-		"keypay": {title: "Employment Hero Payroll (KeyPay) stand-in", serve: serveKeyPay},
+		"keypay":          {title: "Employment Hero Payroll (KeyPay) stand-in", serve: serveKeyPay},
+		"deputy":          {title: "Deputy stand-in", serve: serveDeputy},
+		"employment-hero": {title: "Employment Hero HR stand-in", serve: serveEmploymentHero},
 	}
 }
 
@@ -97,10 +99,7 @@ func serveKeyPay(seed *os.File, f *hrisFlags, getenv env, logger *slog.Logger) (
 		APIKey: key, Employees: staff, Latency: f.latency, TooManyEvery: f.tooManyEvery, RetryAfter: 1, Logger: logger,
 	})
 	hint := func(base string) string {
-		shown := "the value of " + envKeyPayAPIKey
-		if getenv(envKeyPayAPIKey) == "" {
-			shown = fmt.Sprintf("%q (set %s to choose another)", keypaytest.DefaultAPIKey, envKeyPayAPIKey)
-		}
+		shown := shownSecret(getenv, envKeyPayAPIKey, keypaytest.DefaultAPIKey)
 		return fmt.Sprintf("it holds %d employees of business %d and accepts %s as the API key: sync with --keypay-business %d --keypay-url %s",
 			len(staff), keypaytest.DefaultBusinessID, shown, keypaytest.DefaultBusinessID, base)
 	}

@@ -47,6 +47,13 @@ func sandboxEnv(k string) string {
 // the test ends, and answers its base URL as the first line prints it.
 func startSandbox(t *testing.T, args ...string) string {
 	t.Helper()
+	url, _ := startSandboxOut(t, args...)
+	return url
+}
+
+// startSandboxOut is startSandbox, also answering what it prints.
+func startSandboxOut(t *testing.T, args ...string) (string, *lockedBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr lockedBuffer
 	done := make(chan int, 1)
@@ -63,7 +70,14 @@ func startSandbox(t *testing.T, args ...string) string {
 			t.Error("the sandbox did not stop")
 		}
 	})
-	baseURL := regexp.MustCompile(`^Parchment stand-in listening; base URL (http://\S+)\n`)
+	return standInBase(t, &stdout, &stderr, "Parchment stand-in"), &stdout
+}
+
+// standInBase waits for the line where the sandbox prints the stand-in's
+// base URL (title as printed) and answers the URL.
+func standInBase(t *testing.T, stdout, stderr *lockedBuffer, title string) string {
+	t.Helper()
+	baseURL := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(title) + ` listening; base URL (http://\S+)\n`)
 	var url string
 	require.Eventually(t, func() bool {
 		if m := baseURL.FindStringSubmatch(stdout.String()); m != nil {

@@ -21,11 +21,17 @@ type sourceFlags struct {
 	db          string
 	query       string
 	keypay      keypayFlags
+	deputy      deputySource
+	// employmentHero is read from a config file only.
+	employmentHero employmentHeroSource
 }
 
 // apis lists the HR systems a roster can be read from; a new one is added
-// here, to register and to apiConfigBlocks.
-func (s *sourceFlags) apis() []apiSource { return []apiSource{&s.keypay} }
+// here, to register and to apiConfigBlocks (or hrisConfigKeys, for a
+// block with nested keys).
+func (s *sourceFlags) apis() []apiSource {
+	return []apiSource{&s.keypay, &s.deputy, &s.employmentHero}
+}
 
 func (s *sourceFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&s.csv, "csv", "", "roster CSV file")
@@ -33,11 +39,18 @@ func (s *sourceFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&s.db, "source-db", "", "PostgreSQL URL of a staff database to read instead of --csv")
 	fs.StringVar(&s.query, "source-query", "", "SQL query selecting the staff rows (with --source-db)")
 	s.keypay.register(fs)
+	s.deputy.register(fs)
 }
 
 func (s *sourceFlags) check() error {
 	if api := s.chosenAPI(); api != nil {
-		if s.csv != "" || s.db != "" {
+		given := 0
+		for _, a := range s.apis() {
+			if a.given() {
+				given++
+			}
+		}
+		if s.csv != "" || s.db != "" || given > 1 {
 			return errors.New("read the roster from one source: --csv, --source-db or an HR system's flags")
 		}
 		return api.check()

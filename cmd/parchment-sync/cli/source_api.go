@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 
@@ -72,9 +71,8 @@ func (s *sourceFlags) openAPI(ctx context.Context, api apiSource, m *mapping.Map
 	if err == nil {
 		err = spool.Finish()
 	}
-	var auth *hris.AuthError
 	switch {
-	case errors.As(err, &auth):
+	case credentialsRefused(err):
 		return fail(ExitAborted, err)
 	case ctx.Err() != nil:
 		return fail(ExitAborted, ctx.Err())

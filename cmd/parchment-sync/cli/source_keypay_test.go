@@ -15,7 +15,6 @@ import (
 	"github.com/parchment-sync/parchment-sync/internal/hris/keypay"
 	"github.com/parchment-sync/parchment-sync/internal/hris/keypay/keypaytest"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
-	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 )
 
 // keypayFixture is a Parchment stand-in, a SQLite ledger and a KeyPay
@@ -31,17 +30,13 @@ type keypayFixture struct {
 
 func setupKeyPay(t *testing.T, people []rostertest.Person, cfg keypaytest.Config) *keypayFixture {
 	t.Helper()
-	dir := t.TempDir()
 	staff, err := keypaytest.SeedCSV(strings.NewReader(rostertest.CSV(people)))
 	require.NoError(t, err)
 	cfg.Employees = staff
 	k := &keypayFixture{
-		fixture: &fixture{
-			t: t, dir: dir, ledger: "sqlite:" + filepath.Join(dir, "ledger.db"),
-			server: parchmenttest.Start(t, parchmenttest.Config{Token: testToken}), org: "org-" + strings.ReplaceAll(t.Name(), "/", "-"),
-		},
-		keypay: keypaytest.New(cfg),
-		spools: t.TempDir(),
+		fixture: sqliteFixture(t),
+		keypay:  keypaytest.New(cfg),
+		spools:  t.TempDir(),
 	}
 	k.spoolModes.Store([]os.FileMode(nil))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

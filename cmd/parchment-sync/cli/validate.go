@@ -100,6 +100,7 @@ func (a *app) validate(ctx context.Context, f *validateFlags) (validation, error
 	if err := f.source.check(); err != nil {
 		return validation{}, withCode(ExitUsage, err)
 	}
+	a.wireHRIS(&f.source, nil)
 	logger, _ := a.logger("warn")
 	rows, err := f.source.open(ctx, a.getenv, logger)
 	defer closeRows(rows)
