@@ -3,11 +3,9 @@ package keypay
 import (
 	"bytes"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -27,15 +25,7 @@ func BenchmarkValidateCommand(b *testing.B) {
 	out, err := build.CombinedOutput()
 	require.NoError(b, err, string(out))
 
-	var csv strings.Builder
-	csv.WriteString("external_user_id,given_name,family_name,email,access_roles\n")
-	for i := range 10_000 {
-		fmt.Fprintf(&csv, "E%05d,Given,Family%d,e%d@clinic.example,receptionist\n", i, i, i)
-	}
-	staff, err := keypaytest.SeedCSV(strings.NewReader(csv.String()))
-	require.NoError(b, err)
-	srv := httptest.NewServer(keypaytest.New(keypaytest.Config{Employees: staff, Latency: 100 * time.Millisecond}))
-	b.Cleanup(srv.Close)
+	srv := slowStandIn(b)
 	mappingFile := filepath.Join(b.TempDir(), "keypay.yaml")
 	require.NoError(b, os.WriteFile(mappingFile, []byte("external_user_id: externalId\ngiven_name: firstName\nfamily_name: surname\nemail: emailAddress\naccess_roles: { column: jobTitle, default: receptionist, values: {} }\nend_date: { column: endDate, format: \"YYYY-MM-DDThh:mm:ss\" }\n"), 0o600))
 

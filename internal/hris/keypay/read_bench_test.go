@@ -17,15 +17,7 @@ import (
 // BenchmarkRead reads 10,000 employees from the stand-in at 100 ms a
 // page: pages a window at a time, against one at a time.
 func BenchmarkRead(b *testing.B) {
-	var csv strings.Builder
-	csv.WriteString("external_user_id,given_name,family_name,email\n")
-	for i := range 10_000 {
-		fmt.Fprintf(&csv, "E%05d,Given,Family%d,e%d@clinic.example\n", i, i, i)
-	}
-	staff, err := keypaytest.SeedCSV(strings.NewReader(csv.String()))
-	require.NoError(b, err)
-	srv := httptest.NewServer(keypaytest.New(keypaytest.Config{Employees: staff, Latency: 100 * time.Millisecond}))
-	b.Cleanup(srv.Close)
+	srv := slowStandIn(b)
 	for _, conc := range []int{DefaultConcurrency, 1} {
 		b.Run(fmt.Sprintf("concurrency=%d", conc), func(b *testing.B) {
 			for b.Loop() {
@@ -39,4 +31,20 @@ func BenchmarkRead(b *testing.B) {
 			}
 		})
 	}
+}
+
+// slowStandIn serves 10,000 employees, every answer delayed 100 ms, for
+// the length of the benchmark.
+func slowStandIn(b *testing.B) *httptest.Server {
+	b.Helper()
+	var csv strings.Builder
+	csv.WriteString("external_user_id,given_name,family_name,email,access_roles\n")
+	for i := range 10_000 {
+		fmt.Fprintf(&csv, "E%05d,Given,Family%d,e%d@clinic.example,receptionist\n", i, i, i)
+	}
+	staff, err := keypaytest.SeedCSV(strings.NewReader(csv.String()))
+	require.NoError(b, err)
+	srv := httptest.NewServer(keypaytest.New(keypaytest.Config{Employees: staff, Latency: 100 * time.Millisecond}))
+	b.Cleanup(srv.Close)
+	return srv
 }
