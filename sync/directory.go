@@ -20,6 +20,7 @@ type directory struct {
 	// recordReads keeps the attempts of users read to learn their email.
 	recordReads func(op, externalID string, as []parchment.Attempt)
 
+	// mu guards which listings the directory holds, not their contents.
 	mu      gosync.Mutex
 	current *listing // the newest complete listing
 	flight  *listing // a listing under way
@@ -40,26 +41,36 @@ type listing struct {
 	learned bool
 }
 
+// lookup is what a find learnt: the person's user, when found, and the
+// attempts of the listing when this find made it.
+type lookup struct {
+	user  parchment.ListedUser
+	found bool
+	// byExternalID marks a user found by external_user_id, not by email.
+	byExternalID bool
+	attempts     []parchment.Attempt
+}
+
 // find looks a person up by external_user_id, else by a single
 // case-insensitive email match. A listing begun before since may predate
 // the user, so a miss in it is retried once on a newer listing. Two users
 // with the email is an error: which one is this person is a person's call.
-// attempts are the listing's when this call made it.
-func (d *directory) find(ctx context.Context, externalID, email string, since time.Time) (u parchment.ListedUser, byExternalID, found bool, attempts []parchment.Attempt, err error) {
+func (d *directory) find(ctx context.Context, externalID, email string, since time.Time) (lookup, error) {
 	d.mu.Lock()
 	cur := d.current
 	d.mu.Unlock()
 	if cur != nil {
-		if u, byExternalID, found, err = d.match(ctx, cur, externalID, email); found || err != nil || !cur.started.Before(since) {
-			return u, byExternalID, found, nil, err
+		if got, err := d.match(ctx, cur, externalID, email); got.found || err != nil || !cur.started.Before(since) {
+			return got, err
 		}
 	}
 	l, attempts, err := d.list(ctx, since)
 	if err != nil {
-		return u, false, false, attempts, err
+		return lookup{attempts: attempts}, err
 	}
-	u, byExternalID, found, err = d.match(ctx, l, externalID, email)
-	return u, byExternalID, found, attempts, err
+	got, err := d.match(ctx, l, externalID, email)
+	got.attempts = attempts
+	return got, err
 }
 
 // list returns a listing begun no earlier than since: one under way, or a
@@ -134,17 +145,17 @@ func (d *directory) learn(ctx context.Context, l *listing, externalID string) er
 // match finds the person in l: by external id, else by a single
 // case-insensitive email match among users listed under no other
 // external id.
-func (d *directory) match(ctx context.Context, l *listing, externalID, email string) (parchment.ListedUser, bool, bool, error) {
+func (d *directory) match(ctx context.Context, l *listing, externalID, email string) (lookup, error) {
 	if err := d.learn(ctx, l, externalID); err != nil {
-		return parchment.ListedUser{}, false, false, err
+		return lookup{}, err
 	}
 	for _, u := range l.users {
 		if u.ExternalUserID != "" && u.ExternalUserID == externalID {
-			return u, true, true, nil
+			return lookup{user: u, found: true, byExternalID: true}, nil
 		}
 	}
 	if email == "" {
-		return parchment.ListedUser{}, false, false, nil
+		return lookup{}, nil
 	}
 	var hits []parchment.ListedUser
 	for _, u := range l.users {
@@ -159,9 +170,9 @@ func (d *directory) match(ctx context.Context, l *listing, externalID, email str
 	}
 	switch len(hits) {
 	case 0:
-		return parchment.ListedUser{}, false, false, nil
+		return lookup{}, nil
 	case 1:
-		return hits[0], false, true, nil
+		return lookup{user: hits[0], found: true}, nil
 	}
-	return parchment.ListedUser{}, false, false, fmt.Errorf("%d Parchment users (%s, %s, …) share this email: a person must say which one is this person", len(hits), hits[0].UserID, hits[1].UserID)
+	return lookup{}, fmt.Errorf("%d Parchment users (%s, %s, …) share this email: a person must say which one is this person", len(hits), hits[0].UserID, hits[1].UserID)
 }

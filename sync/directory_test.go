@@ -44,10 +44,10 @@ func TestConcurrentLookupsShareOneListing(t *testing.T) {
 	found := make([]string, 8)
 	for i := range 8 {
 		wg.Go(func() {
-			u, _, ok, _, err := d.find(context.Background(), fmt.Sprintf("EXT-%d", i), fmt.Sprintf("u%d@example.com", i), since)
+			got, err := d.find(context.Background(), fmt.Sprintf("EXT-%d", i), fmt.Sprintf("u%d@example.com", i), since)
 			require.NoError(t, err)
-			require.True(t, ok)
-			found[i] = u.UserID
+			require.True(t, got.found)
+			found[i] = got.user.UserID
 		})
 	}
 	wg.Wait()

@@ -147,11 +147,10 @@ func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, r
 			return err
 		}
 	}
-	x := newExecutor(cfg, runID, t)
-	calls, end := x.begin(ctx)
+	x, calls, end := startExecutor(ctx, cfg, runID, t)
 	defer end()
 	phases := func() []iter.Seq[item] {
-		settle, rest := s.work(ctx, rows, x.abort)
+		settle, rest := s.work(ctx, rows, x.stop.abort)
 		return []iter.Seq[item]{settle, rest}
 	}
 	planAll := func(into *tally) {
@@ -187,10 +186,10 @@ func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, r
 		planAll(t)
 		return x.err(ctx)
 	}
-	warnings, err := x.checkScopes(calls)
+	warnings, err := x.gate.check(calls, cfg.API)
 	if err != nil {
 		if parchment.IsFatal(err) {
-			x.abort(err)
+			x.stop.abort(err)
 		}
 		return cmp.Or(x.err(ctx), error(&AbortError{Cause: err}))
 	}

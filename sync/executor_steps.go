@@ -17,8 +17,8 @@ func (x *executor) synced(ctx context.Context, d decision, c Change) {
 	if d.absentRuns != e.AbsentRuns || len(d.drift) > 0 {
 		// Recorded even if a step then fails: this apply did see it.
 		e.AbsentRuns, e.UpdatedAt = d.absentRuns, time.Now().UTC()
-		if err := x.commit(Commit{Entry: &e}); err != nil {
-			x.fail("record", c, fmt.Errorf("record the person's state: %w", err), Commit{})
+		if err := x.rec.commit(Commit{Entry: &e}); err != nil {
+			x.rec.failed(refusal{op: "record", c: c, err: fmt.Errorf("record the person's state: %w", err)})
 			return
 		}
 	}
@@ -30,7 +30,7 @@ func (x *executor) synced(ctx context.Context, d decision, c Change) {
 		x.cfg.Logger.Debug(string(d.action), "external_user_id", c.ExternalUserID, "line", c.Line,
 			"parchment_user_id", e.ParchmentUserID, "fields", c.Fields, "request_id", c.RequestID)
 	}
-	x.t.add(d.action, c)
+	x.rec.count(d.action, c)
 }
 
 // runSteps sends steps in order, committing e after each one Parchment
@@ -43,14 +43,14 @@ func (x *executor) runSteps(ctx context.Context, e *Entry, steps []step, c *Chan
 	for _, s := range steps {
 		res, held, err := x.send(ctx, e.ParchmentUserID, s)
 		if err != nil {
-			x.fail(string(s.kind), *c, err, Commit{})
+			x.rec.failed(refusal{op: string(s.kind), c: *c, err: err})
 			return false
 		}
-		next := s.applied(*e, x.runID, held)
+		next := s.applied(*e, x.rec.runID, held)
 		next.UpdatedAt = time.Now().UTC()
-		if err := x.commit(Commit{Entry: &next, Attempts: x.attempts(string(s.kind), e.ExternalUserID, res.Attempts)}); err != nil {
-			x.t.unrecorded()
-			x.fail(string(s.kind), *c, fmt.Errorf("record the %s Parchment accepted: %w", s.kind, err), Commit{})
+		if err := x.rec.commit(Commit{Entry: &next, Attempts: x.rec.attempts(string(s.kind), e.ExternalUserID, res.Attempts)}); err != nil {
+			x.rec.unrecorded()
+			x.rec.failed(refusal{op: string(s.kind), c: *c, err: fmt.Errorf("record the %s Parchment accepted: %w", s.kind, err)})
 			return false
 		}
 		*e = next
@@ -64,7 +64,7 @@ func (x *executor) runSteps(ctx context.Context, e *Entry, steps []step, c *Chan
 		}
 	}
 	if dropped != nil {
-		x.t.add(actionFailed, *c, *dropped)
+		x.rec.count(actionFailed, *c, *dropped)
 		return false
 	}
 	return true
@@ -90,12 +90,4 @@ func (x *executor) send(ctx context.Context, userID string, s step) (res *parchm
 		}
 	}
 	return res, held, err
-}
-
-// recordReads commits the attempts of lookups made on the way to a
-// decision (users read to learn their email).
-func (x *executor) recordReads(op, externalID string, as []parchment.Attempt) {
-	if len(as) > 0 {
-		_ = x.commit(Commit{Attempts: x.attempts(op, externalID, as)})
-	}
 }

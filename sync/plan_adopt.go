@@ -15,11 +15,11 @@ func (x *executor) foreseeAdopt(ctx context.Context, d decision) decision {
 		return d
 	}
 	rec := d.row.Record
-	u, _, found, _, err := x.dir.find(ctx, rec.ExternalUserID, rec.Email, time.Time{})
-	if err != nil || !found {
+	got, err := x.dir.find(ctx, rec.ExternalUserID, rec.Email, time.Time{})
+	if err != nil || !got.found {
 		return d
 	}
 	d.action = ActionAdopt
-	d.note = "Parchment already has this person (user " + u.UserID + "): apply adopts that user instead of creating one"
+	d.note = "Parchment already has this person (user " + got.user.UserID + "): apply adopts that user instead of creating one"
 	return d
 }

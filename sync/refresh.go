@@ -22,10 +22,10 @@ func (x *executor) read(ctx context.Context, e Entry) (refreshed, map[string]str
 		if pe, ok := parchment.AsError(err); ok && pe.Status == http.StatusNotFound {
 			err = fmt.Errorf("Parchment user %s, mapped to this person, no longer exists (HTTP 404): it was deleted in Parchment; nothing is sent for them: %w", e.ParchmentUserID, err)
 		}
-		f := x.refused("get", c, err, Commit{})
+		f := x.rec.failure(refusal{op: "get", c: c, err: err})
 		return refreshed{failure: &f}, nil
 	}
-	x.recordReads("get", e.ExternalUserID, u.Attempts)
+	x.rec.reads("get", e.ExternalUserID, u.Attempts)
 	live := liveFields(u, e.Fields)
 	drift := drifted(e.Fields, live)
 	if len(drift) > 0 {

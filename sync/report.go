@@ -124,6 +124,7 @@ func (r *Report) HasFailures() bool { return r.Counts.Invalid > 0 || r.Counts.Fa
 // tally collects a run's outcomes from concurrent workers.
 type tally struct {
 	progress Progress
+	// mu guards the tally itself: every field below.
 	mu       gosync.Mutex
 	counts   Counts
 	failures *spool[Failure]

@@ -12,10 +12,11 @@ import (
 // scopeGate stops, for the rest of a run, each kind of call the
 // organisation's token does not allow: learnt from the granted scopes
 // before anything is sent, or from Parchment's first refusal. Other kinds
-// go on. One mutex guards all its state.
+// go on.
 type scopeGate struct {
 	log *slog.Logger
 
+	// mu guards what the gate knows: denied, known and firsts.
 	mu     gosync.Mutex
 	denied map[stepKind]string
 	// known is set when the token answer listed the granted scopes; until
@@ -102,7 +103,9 @@ func (g *scopeGate) reason(k stepKind) string {
 
 // learn stops the kinds that scopes, the granted ones, do not allow, and
 // returns one warning per kind. An answer that lists no scope at all says
-// nothing: the kinds are then learnt from refusals.
+// nothing: the kinds are then learnt from refusals. The kinds are stopped
+// before the scopes count as known, in one step, so no call of a kind
+// refused here can pass the gate.
 func (g *scopeGate) learn(scopes []string) []string {
 	if len(scopes) == 0 {
 		return nil
@@ -111,17 +114,23 @@ func (g *scopeGate) learn(scopes []string) []string {
 	for _, s := range scopes {
 		granted[s] = true
 	}
+	var refused []stepKind
+	for _, k := range allKinds() {
+		if !allowedBy(k, granted) {
+			refused = append(refused, k)
+		}
+	}
 	g.mu.Lock()
+	for _, k := range refused {
+		if g.denied[k] == "" {
+			g.denied[k] = deniedMessage(k, scopeOf(k))
+		}
+	}
 	g.known = true
 	g.mu.Unlock()
-	var warnings []string
-	for _, k := range allKinds() {
-		if allowedBy(k, granted) {
-			continue
-		}
-		reason := deniedMessage(k, scopeOf(k))
-		g.stop(k, reason)
-		warnings = append(warnings, reason)
+	warnings := make([]string, 0, len(refused))
+	for _, k := range refused {
+		warnings = append(warnings, deniedMessage(k, scopeOf(k)))
 		g.log.Warn("the organisation's token lacks a scope: these calls will not be sent", "kind", k, "scope", scopeOf(k))
 	}
 	return warnings
@@ -140,11 +149,11 @@ type deniedError struct {
 func (e deniedError) Error() string { return e.msg }
 func (e deniedError) Unwrap() error { return e.cause }
 
-// checkScopes learns the granted scopes before anything is sent, when the
-// API can tell, and stops the kinds of call they do not allow. It returns
-// one warning per kind.
-func (x *executor) checkScopes(ctx context.Context) ([]string, error) {
-	src, ok := x.cfg.API.(scopeSource)
+// check learns the granted scopes before anything is sent, when api can
+// tell, and stops the kinds of call they do not allow. It returns one
+// warning per kind.
+func (g *scopeGate) check(ctx context.Context, api API) ([]string, error) {
+	src, ok := api.(scopeSource)
 	if !ok {
 		return nil, nil
 	}
@@ -152,5 +161,5 @@ func (x *executor) checkScopes(ctx context.Context) ([]string, error) {
 	if err != nil || !known {
 		return nil, err
 	}
-	return x.scopes.learn(scopes), nil
+	return g.learn(scopes), nil
 }

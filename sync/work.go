@@ -104,7 +104,7 @@ func (x *executor) decide(calls context.Context, it item, lc lifecycle) (decisio
 	if it.inLedger {
 		e, found, err := x.cfg.Store.Entry(x.ledgerCtx, x.cfg.OrganizationID, it.id)
 		if err != nil {
-			x.abort(fmt.Errorf("read ledger: %w", err))
+			x.stop.abort(fmt.Errorf("read ledger: %w", err))
 			return decision{}, false
 		}
 		if found {
