@@ -9,9 +9,9 @@ BIN := bin/parchment-sync
 
 all: vet test build
 
-## build: compile the command into bin/
+## build: compile the command into bin/, static as deployed
 build:
-	$(GO) build -o $(BIN) ./cmd/parchment-sync
+	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/parchment-sync
 
 ## demo: the real job on samples/ against the Parchment stand-in and a throwaway SQLite ledger
 demo: build
