@@ -155,8 +155,11 @@ func (s *SQLite) connect(ctx context.Context) error {
 	}
 	s.write.SetMaxOpenConns(1)
 	// query_only: a read that slipped onto this pool could not write
-	// around the writer.
-	s.read, err = sql.Open("sqlite", dsn(busy, "foreign_keys(1)", "query_only(1)"))
+	// around the writer. A 256 KiB page cache a reader (SQLite's default
+	// is 2 MB): the summary scan reads each page once, and with the
+	// default an idle apply of 30,000 rows allocated and faulted in a
+	// fresh page for nearly every page it read (8 % of its CPU).
+	s.read, err = sql.Open("sqlite", dsn(busy, "foreign_keys(1)", "query_only(1)", "cache_size(-256)"))
 	if err != nil {
 		_ = s.write.Close()
 		return fmt.Errorf("%w: sqlite %s: %w", ErrUnreachable, s.path, err)

@@ -99,6 +99,10 @@ func (h *harness) build(tb testing.TB, pkg, name string) string {
 	out := filepath.Join(h.tmp, name)
 	cmd := exec.Command("go", "build", "-o", out, pkg)
 	cmd.Dir = h.root
+	// Static, as deployed (samples/deploy): a dynamically linked binary
+	// also pays for the dynamic loader and glibc's thread set-up, about
+	// 4.5 MB of RSS and a few ms of CPU a run.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		tb.Fatalf("go build %s: %v\n%s", pkg, err, msg)
 	}

@@ -46,7 +46,7 @@ func BenchmarkMemory(b *testing.B) {
 	memRows := rowsFrom(b, envMemoryRows, defaultMemoryRows)
 	idleRows := rowsFrom(b, envIdleRows, defaultIdleRows)
 	h := newHarness(b)
-	s := &seeds{h: h, cleanup: b.Cleanup, sqliteBy: map[int]*once[string]{}}
+	s := newSeeds(h, b)
 	big, small := label(memRows), label(idleRows)
 
 	b.Run("csv-read-"+big, func(b *testing.B) {
@@ -118,7 +118,21 @@ type seeds struct {
 	// each sub-benchmark's runs.
 	cleanup  func(func())
 	sqliteBy map[int]*once[string]
-	pg       once[string]
+	pgBy     map[int]*once[string]
+}
+
+func newSeeds(h *harness, b *testing.B) *seeds {
+	return &seeds{h: h, cleanup: b.Cleanup, sqliteBy: map[int]*once[string]{}, pgBy: map[int]*once[string]{}}
+}
+
+// slot is the once of row count n in by, made the first time.
+func slot(by map[int]*once[string], n int) *once[string] {
+	o := by[n]
+	if o == nil {
+		o = &once[string]{}
+		by[n] = o
+	}
+	return o
 }
 
 func (s *seeds) roster(b *testing.B, n int) string {
@@ -133,13 +147,8 @@ func (s *seeds) roster(b *testing.B, n int) string {
 // sqlite is the URL of a copy of the cached ledger seeded with n rows.
 func (s *seeds) sqlite(b *testing.B, n int) string {
 	b.Helper()
-	slot := s.sqliteBy[n]
-	if slot == nil {
-		slot = &once[string]{}
-		s.sqliteBy[n] = slot
-	}
 	roster := s.roster(b, n)
-	url, err := slot.get(func() (string, error) { return s.h.sqliteCopy(roster, n, b.Logf) })
+	url, err := slot(s.sqliteBy, n).get(func() (string, error) { return s.h.sqliteCopy(roster, n, b.Logf) })
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -151,7 +160,7 @@ func (s *seeds) sqlite(b *testing.B, n int) string {
 func (s *seeds) postgres(b *testing.B, n int) string {
 	b.Helper()
 	roster := s.roster(b, n)
-	url, err := s.pg.get(func() (string, error) {
+	url, err := slot(s.pgBy, n).get(func() (string, error) {
 		began := time.Now()
 		url, drop, err := s.h.pgSeed(b.Context(), roster, n, b.Logf)
 		if err == nil {
@@ -180,9 +189,10 @@ const staleCache = " (the cached SQLite ledger, seeded by an earlier build, no l
 
 // idleApply measures an apply with the CLI's default rate and concurrency,
 // as cron would run it, against a new empty stand-in: every row must be
-// unchanged and nothing may reach the stand-in.
-func (h *harness) idleApply(b *testing.B, n int, roster, ledger, hint string) {
-	measure(b, h, n, func(dir string) (child, func() error) {
+// unchanged and nothing may reach the stand-in. It returns the mean CPU of
+// a run.
+func (h *harness) idleApply(b *testing.B, n int, roster, ledger, hint string) time.Duration {
+	return measure(b, h, n, func(dir string) (child, func() error) {
 		srv, stop := standIn()
 		c := h.sync(dir, ledger, "apply", roster, "--api-url", srv.URL)
 		return c, func() error {
@@ -200,9 +210,9 @@ func (h *harness) idleApply(b *testing.B, n int, roster, ledger, hint string) {
 
 // measure runs b.N iterations of one command, each in a folder of its own
 // (next returns the command and the check of its result), and reports the
-// highest peak RSS and the mean CPU per row. A failed check fails the
-// benchmark: a wrong run reports nothing.
-func measure(b *testing.B, h *harness, rows int, next func(dir string) (child, func() error)) {
+// highest peak RSS and the mean CPU per row, and returns the mean CPU of
+// a run. A failed check fails the benchmark: a wrong run reports nothing.
+func measure(b *testing.B, h *harness, rows int, next func(dir string) (child, func() error)) time.Duration {
 	b.Helper()
 	var (
 		peakKB int64
@@ -217,6 +227,7 @@ func measure(b *testing.B, h *harness, rows int, next func(dir string) (child, f
 	}
 	b.ReportMetric(float64(peakKB)/1024, "peak-MB")
 	b.ReportMetric(cpu.Seconds()*1e6/float64(runs*rows), "cpu-us/row")
+	return cpu / time.Duration(runs)
 }
 
 func measureOne(b *testing.B, h *harness, next func(dir string) (child, func() error)) usage {

@@ -1,0 +1,42 @@
+//go:build unix
+
+package membench
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/parchment-sync/parchment-sync/internal/pgtest"
+)
+
+// startupRows are the row counts of BenchmarkIdleStartup: a small clinic's
+// nightly run, and one so small that the start-up is nearly all of it.
+var startupRows = []int{30_000, 1_000}
+
+// BenchmarkIdleStartup is the nightly idle apply, whole process with its
+// start-up (process start, configuration, the ledger's open and migration
+// check, the lock, the run's records, the report), at sizes where that
+// fixed cost is a large share: an idle apply of 30,000 synced rows, on
+// SQLite and on PostgreSQL, must cost at most 5 µs of CPU a row. Besides
+// BenchmarkMemory's peak-MB and cpu-us/row it reports cpu-ms, the CPU of
+// one run. Run it with -benchtime 1x, as BenchmarkMemory.
+func BenchmarkIdleStartup(b *testing.B) {
+	h := newHarness(b)
+	s := newSeeds(h, b)
+	for _, n := range startupRows {
+		b.Run("idle-apply-"+label(n)+"-sqlite", func(b *testing.B) {
+			reportRun(b, h.idleApply(b, n, s.roster(b, n), s.sqlite(b, n), staleCache))
+		})
+		b.Run("idle-apply-"+label(n)+"-postgres", func(b *testing.B) {
+			if os.Getenv(pgtest.EnvURL) == "" {
+				b.Skip(pgtest.EnvURL + " is not set; run `make bench`, which starts a throwaway PostgreSQL")
+			}
+			reportRun(b, h.idleApply(b, n, s.roster(b, n), s.postgres(b, n), ""))
+		})
+	}
+}
+
+func reportRun(b *testing.B, cpu time.Duration) {
+	b.ReportMetric(cpu.Seconds()*1e3, "cpu-ms")
+}
