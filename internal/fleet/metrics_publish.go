@@ -49,9 +49,9 @@ func (o Metrics) wanted() bool { return o.File != "" || o.Pushgateway != "" }
 
 // publish writes --metrics-file, then pushes to --pushgateway, doing both
 // whatever the other's fate. It runs after an interrupted run too (its
-// exit code is worth recording), so ctx's cancellation is ignored and the
+// severity is worth recording), so ctx's cancellation is ignored and the
 // push is bounded by pushTimeout instead. The error is for the log only:
-// the run happened, so a metrics failure never changes its exit code, and
+// the run happened, so a metrics failure never changes its severity, and
 // an alert on stale parchment_sync_last_run_timestamp_seconds notices.
 func (o Metrics) publish(ctx context.Context, orgs []orgMetrics) error {
 	var errs []error

@@ -1,6 +1,6 @@
 // Package fleet is parchment-sync's application: the config file, what a
 // job is, running jobs, plan files, roster sources, metrics and the job
-// queue's runner. It knows nothing of flags or exit codes: a run ends in
+// queue's runner. It declares no flags and decides no exit code: a run ends in
 // a Severity, which the command line turns into an exit code and the
 // queue into a verdict.
 package fleet

@@ -73,7 +73,7 @@ func (s *Source) name() string {
 // time (in flat memory, whatever its size); a staff database's rows are
 // read once, in one read-only transaction, and held; an HR system's
 // records are read once into a spool file. Anything that makes the source
-// unusable is a usage error (exit 2), rejected credentials exit 3, and
+// unusable is a usage error, rejected credentials abort the run, and
 // nothing is sent. closeRows must be called on the rows when done.
 func (s *Source) open(ctx context.Context, getenv env, logger *slog.Logger) (psync.Rows, error) {
 	var m *mapping.Mapping

@@ -38,7 +38,7 @@ func spoolAll(ctx context.Context, newClient newStaffReader, spool *hris.Spool) 
 
 // credentialsRefused reports whether err is an HR system or its
 // authorisation server rejecting the credentials, which stops the run
-// with exit 3 as KeyPay's rejected key does.
+// as KeyPay's rejected key does.
 func credentialsRefused(err error) bool {
 	var auth *hris.AuthError
 	var refused *hrishttp.Refused

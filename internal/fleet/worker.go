@@ -42,7 +42,7 @@ func (a *App) RunWorker(ctx context.Context, w Worker, logger *slog.Logger) erro
 		}
 	}
 	// Every organisation is checked as apply would before any job runs:
-	// a bad entry stops the worker with exit 2, not each job in turn.
+	// a bad entry stops the worker as a usage error, not each job in turn.
 	jobs, err := a.jobs(psync.ModeApply, queueRequest(w.ConfigFile, nil))
 	if err != nil {
 		return err
