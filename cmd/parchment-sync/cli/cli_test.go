@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/pgtest"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
 	"github.com/parchment-sync/parchment-sync/ledger"
@@ -42,11 +43,11 @@ func setup(t *testing.T, server parchmenttest.Config) *fixture {
 
 func (f *fixture) env() map[string]string {
 	return map[string]string{
-		envToken:              testToken,
-		envOrganizationSecret: parchmenttest.DefaultOrganizationSecret,
-		envAPIURL:             f.server.URL,
-		envOrganizationID:     f.org,
-		envLedgerURL:          f.ledger,
+		fleet.EnvToken:              testToken,
+		fleet.EnvOrganizationSecret: parchmenttest.DefaultOrganizationSecret,
+		fleet.EnvAPIURL:             f.server.URL,
+		fleet.EnvOrganizationID:     f.org,
+		fleet.EnvLedgerURL:          f.ledger,
 	}
 }
 

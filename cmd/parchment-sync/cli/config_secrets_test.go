@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 )
@@ -33,10 +34,10 @@ func TestConfigSecretNamesAreChecked(t *testing.T) {
 			path := filepath.Join(dir, "config.yaml")
 			cfg := "defaults:\n  ledger: ${TEST_LEDGER}\norganizations:\n  - name: north\n    organization_id: north\n    csv: north.csv\n  - name: south\n    csv: south.csv\n" + tc.extra
 			require.NoError(t, os.WriteFile(path, []byte(cfg), 0o600))
-			_, err := loadConfig(path, func(k string) string {
+			_, err := fleet.LoadConfig(path, func(k string) string {
 				return map[string]string{"TEST_LEDGER": "sqlite:x.db", "ROSTER_DB": "postgres://u:pw@h/db"}[k]
 			})
-			require.Equal(t, ExitUsage, codeOf(err))
+			require.Equal(t, ExitUsage, exitCode(fleet.SeverityOf(err)))
 			require.ErrorContains(t, err, tc.want)
 			require.NotContains(t, err.Error(), "NORTH\nTOKEN", "never raw")
 			require.NotContains(t, err.Error(), "pw@h", "never the URL")
@@ -52,7 +53,7 @@ func TestConfigSecretNameRefusedByCommand(t *testing.T) {
 	path := filepath.Join(f.dir, "config.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("organizations:\n  - name: north\n    organization_id: "+f.org+"\n    csv: north.csv\n    token_env: DATABASE_URL\n"), 0o600))
 	vars := f.env()
-	vars[envDatabaseURL] = "postgres://sync:hunter2@db/roster"
+	vars[fleet.EnvDatabaseURL] = "postgres://sync:hunter2@db/roster"
 	res := f.runWith(vars, "apply", "--config", path)
 	require.Equal(t, ExitUsage, res.code, res.stderr)
 	require.Contains(t, res.stderr, `config.yaml:5: token_env "DATABASE_URL" names a variable holding a database URL`)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 )
@@ -42,9 +43,9 @@ organizations:
 	path = filepath.Join(f.dir, "config.yaml")
 	require.NoError(f.t, os.WriteFile(path, []byte(cfg), 0o600))
 	vars = f.env()
-	delete(vars, envAPIURL)
-	delete(vars, envLedgerURL)
-	delete(vars, envOrganizationID)
+	delete(vars, fleet.EnvAPIURL)
+	delete(vars, fleet.EnvLedgerURL)
+	delete(vars, fleet.EnvOrganizationID)
 	vars["TEST_API"], vars["TEST_LEDGER"] = f.server.URL, f.ledger
 	vars["SOUTH_SECRET"] = parchmenttest.DefaultOrganizationSecret
 	return path, vars
@@ -142,9 +143,9 @@ func TestMissingSecretNamesTheVariable(t *testing.T) {
 	f := setup(t, parchmenttest.Config{})
 	csv := f.roster("roster.csv", rostertest.Staff(1))
 	vars := f.env()
-	delete(vars, envOrganizationSecret)
-	delete(vars, envToken)
-	vars[envPartnerID] = "p"
+	delete(vars, fleet.EnvOrganizationSecret)
+	delete(vars, fleet.EnvToken)
+	vars[fleet.EnvPartnerID] = "p"
 	res := f.runWith(vars, "apply", "--csv", csv)
 	require.Equal(t, ExitUsage, res.code)
 	require.Contains(t, res.stderr, "PARCHMENT_ORGANIZATION_SECRET is required")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/hris/deputy/deputytest"
 	"github.com/parchment-sync/parchment-sync/internal/hris/employmenthero/employmentherotest"
 	"github.com/parchment-sync/parchment-sync/internal/hris/standin"
@@ -112,11 +113,8 @@ organizations:
 	requirePrivateToken(t, tokenPath)
 
 	// The stored token reads staff, through the client a sync builds.
-	a := &app{getenv: func(k string) string { return connectEnv[k] }, stderr: io.Discard}
-	a.redactor = redact.New()
-	o, err := a.configOrg(config, "north")
-	require.NoError(t, err)
-	c, err := a.employmentHeroClient(context.Background(), o, nil)
+	a := &fleet.App{Getenv: func(k string) string { return connectEnv[k] }, Redactor: redact.New()}
+	c, err := a.StaffReader(context.Background(), config, "north")
 	require.NoError(t, err)
 	got, err := standin.Collect(context.Background(), c.Read)
 	require.NoError(t, err)
@@ -159,11 +157,8 @@ organizations:
 	// host, with the stored redirect URI.
 	tok.Expiry = time.Now().Add(-time.Hour)
 	require.NoError(t, f.Write(tok))
-	a := &app{getenv: func(k string) string { return connectEnv[k] }, stderr: io.Discard}
-	a.redactor = redact.New()
-	o, err := a.configOrg(config, "north")
-	require.NoError(t, err)
-	c, err := a.deputyClient(context.Background(), o, "", nil)
+	a := &fleet.App{Getenv: func(k string) string { return connectEnv[k] }, Redactor: redact.New()}
+	c, err := a.StaffReader(context.Background(), config, "north")
 	require.NoError(t, err)
 	got, err := standin.Collect(context.Background(), c.Read)
 	require.NoError(t, err)
@@ -202,9 +197,8 @@ organizations:
   - name: north
     deputy: {url: "https://acme.au.deputy.com", token_env: DEPUTY_TOKEN, oauth: {token_file: x.json}}
 `)
-	orgs, err := loadConfig(config, func(string) string { return "" })
-	require.NoError(t, err)
-	_, err = orgs[0].oauthOf("deputy")
+	app := &fleet.App{Getenv: func(string) string { return "" }, Redactor: redact.New()}
+	_, err := app.StaffReader(context.Background(), config, "north")
 	require.ErrorContains(t, err, "needs client_id_env")
 
 	for body, want := range map[string]string{
@@ -213,7 +207,7 @@ organizations:
 		"employment_hero: [a]":                                 "employment_hero must be a mapping",
 		`employment_hero: {organization_id: "${MISSING_VAR}"}`: "MISSING_VAR is not set",
 	} {
-		_, err := loadConfig(writeConfig(t, "organizations:\n  - name: north\n    "+body+"\n"), func(string) string { return "" })
+		_, err := fleet.LoadConfig(writeConfig(t, "organizations:\n  - name: north\n    "+body+"\n"), func(string) string { return "" })
 		require.ErrorContains(t, err, want, body)
 		require.ErrorContains(t, err, "parchment-sync.yaml:3", "names file and line")
 	}

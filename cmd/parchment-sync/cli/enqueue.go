@@ -21,32 +21,17 @@ func (a *app) enqueueCommand() *cobra.Command {
 			if output != "text" && output != "json" {
 				return usageErr("--output must be text or json, not %q", output)
 			}
-			all, err := loadConfig(configFile, a.getenv)
+			ledgerURL, names, err := a.fleet.QueueLedger(configFile, orgs)
 			if err != nil {
 				return err
 			}
-			selected, err := selectOrgs(all, orgs)
+			logger, err := a.quietLogger()
 			if err != nil {
 				return err
 			}
-			// The whole file, as the workers see it: they refuse a file
-			// whose organisations do not share one ledger.
-			ledgerURL, err := a.configLedger(configFile, all)
+			queued, err := a.fleet.Enqueue(cmd.Context(), ledgerURL, names, logger)
 			if err != nil {
 				return err
-			}
-			db, err := a.openQueueQuietly(cmd.Context(), ledgerURL)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			names := make([]string, 0, len(selected))
-			for _, o := range selected {
-				names = append(names, o.name())
-			}
-			queued, err := db.Enqueue(cmd.Context(), names)
-			if err != nil {
-				return withCode(ExitAborted, err)
 			}
 			if output == "json" {
 				enc := json.NewEncoder(a.stdout)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
 	"github.com/parchment-sync/parchment-sync/ledger"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
@@ -72,7 +73,7 @@ func TestEnqueueTwiceRunsOnce(t *testing.T) {
 	require.Equal(t, "done", out["outcome"])
 	require.Equal(t, float64(people), out["counts"].(map[string]any)["create"])
 
-	res = f.runWith(map[string]string{envLedgerURL: f.ledger}, "jobs", "--org", org)
+	res = f.runWith(map[string]string{fleet.EnvLedgerURL: f.ledger}, "jobs", "--org", org)
 	require.Equal(t, ExitOK, res.code, res.stderr)
 	lines := strings.Split(strings.TrimSpace(res.stdout), "\n")
 	require.Len(t, lines, 3, res.stdout)

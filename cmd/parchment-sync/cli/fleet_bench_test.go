@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 )
@@ -40,7 +41,7 @@ func BenchmarkManyOrganisations(b *testing.B) {
 		if err := os.WriteFile(path, []byte(cfg.String()), 0o600); err != nil {
 			b.Fatal(err)
 		}
-		vars := map[string]string{envToken: "bench-token", envOrganizationSecret: parchmenttest.DefaultOrganizationSecret}
+		vars := map[string]string{fleet.EnvToken: "bench-token", fleet.EnvOrganizationSecret: parchmenttest.DefaultOrganizationSecret}
 		var out, errOut strings.Builder
 		b.StartTimer()
 		began := time.Now()

@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -13,7 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/parchment-sync/parchment-sync/ledger"
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
+	"github.com/parchment-sync/parchment-sync/internal/report"
 	psync "github.com/parchment-sync/parchment-sync/sync"
 )
 
@@ -26,12 +24,6 @@ type historyFlags struct {
 	limit       int
 	output      string
 	failuresCSV string
-}
-
-func (a *app) historyLedger(h *historyFlags) string {
-	url := firstSet(h.ledgerURL, a.getenv(envLedgerURL), a.getenv(envDatabaseURL), a.defaultLedger())
-	a.redactor.AddURL(url)
-	return url
 }
 
 func (a *app) runsCommand() *cobra.Command {
@@ -51,7 +43,7 @@ func (a *app) runsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			runs, err := readRuns(cmd.Context(), targets, h.limit)
+			runs, err := fleet.ReadRuns(cmd.Context(), targets, h.limit)
 			if err != nil {
 				return err
 			}
@@ -148,20 +140,12 @@ func (a *app) showCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			store, err := ledger.Open(cmd.Context(), url, nil, ledger.ReadOnly())
+			run, err := fleet.ReadRun(cmd.Context(), url, id)
 			if err != nil {
-				return ledgerErr(err)
-			}
-			defer store.Close()
-			run, err := store.Run(cmd.Context(), id)
-			if errors.Is(err, ledger.ErrNoRun) {
-				return usageErr("there is no run %d in this ledger (runs lists them)", id)
-			}
-			if err != nil {
-				return withCode(ExitAborted, err)
+				return err
 			}
 			if h.failuresCSV != "" {
-				if err := writeFailuresCSV(h.failuresCSV, run.Failures); err != nil {
+				if err := fleet.WriteFailuresCSV(h.failuresCSV, run.Failures); err != nil {
 					return usageErr("--failures-csv: %v", err)
 				}
 			}
@@ -178,24 +162,24 @@ func (a *app) showCommand() *cobra.Command {
 }
 
 func (a *app) writeRun(format string, run psync.Run) error {
-	report := &psync.Report{
+	rep := &psync.Report{
 		Mode: psync.Mode(run.Mode), OrganizationID: run.OrganizationID, RunID: run.ID, Outcome: run.Outcome,
 		Counts: run.Counts, Changes: run.Changes, Failures: run.Failures, Error: run.Error,
 	}
-	if report.Changes == nil {
-		report.Changes = []psync.Change{}
+	if rep.Changes == nil {
+		rep.Changes = []psync.Change{}
 	}
-	if report.Failures == nil {
-		report.Failures = []psync.Failure{}
+	if rep.Failures == nil {
+		rep.Failures = []psync.Failure{}
 	}
-	report.Warnings = []string{} // a run's warnings are not kept in its history
+	rep.Warnings = []string{} // a run's warnings are not kept in its history
 	if format == "json" {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
 			Run runSummary `json:"run"`
 			*psync.Report
-		}{summariseRun(run), report})
+		}{summariseRun(run), rep})
 	}
 	s := summariseRun(run)
 	fmt.Fprintf(a.stdout, "run %d: %s of %s from %s, started %s, %.1f s\n", run.ID, run.Mode, run.OrganizationID, run.Source,
@@ -207,7 +191,7 @@ func (a *app) writeRun(format string, run psync.Run) error {
 		fmt.Fprintf(a.stdout, "history keeps a run's first %d changes and first %d failures; the counts are complete, and the run's own report listed every one\n",
 			psync.KeptInReport, psync.KeptInReport)
 	}
-	return writeText(a.stdout, withRequestIDs(report))
+	return report.Text(a.stdout, withRequestIDs(rep))
 }
 
 // withRequestIDs copies r with each change's request id in its note, so
@@ -222,25 +206,4 @@ func withRequestIDs(r *psync.Report) *psync.Report {
 		cp.Changes[i] = c
 	}
 	return &cp
-}
-
-// writeFailuresCSV writes failures for a person to work through; cells a
-// spreadsheet would run as formulas are defused.
-func writeFailuresCSV(path string, failures []psync.Failure) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	_ = w.Write([]string{"external_user_id", "line", "field", "message", "http_status", "request_id"})
-	for _, fl := range failures {
-		_ = w.Write([]string{defuseCell(fl.ExternalUserID), strconv.Itoa(fl.Line), defuseCell(fl.Field), defuseCell(fl.Message),
-			strconv.Itoa(fl.HTTPStatus), defuseCell(fl.RequestID)})
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 )
@@ -56,7 +57,7 @@ func TestDefaultLedgerIsLocalSQLite(t *testing.T) {
 	f := setup(t, parchmenttest.Config{})
 	csv := f.roster("roster.csv", rostertest.Staff(3))
 	vars := f.env()
-	delete(vars, envLedgerURL)
+	delete(vars, fleet.EnvLedgerURL)
 	state := filepath.Join(f.dir, "state")
 	vars["XDG_STATE_HOME"] = state
 
@@ -84,7 +85,7 @@ func TestCheckSaysWhatWorks(t *testing.T) {
 	require.Empty(t, f.server.Snapshot(f.org), "check changes nothing")
 
 	vars := f.env()
-	vars[envToken] = "wrong-token"
+	vars[fleet.EnvToken] = "wrong-token"
 	res = f.runWith(vars, "check", "--csv", csv)
 	require.Equal(t, ExitAborted, res.code, res.stdout)
 	require.Contains(t, res.stdout, "fail")
@@ -98,8 +99,8 @@ func TestCheckSaysWhatWorks(t *testing.T) {
 	// With partner credentials the granted scopes are listed.
 	f.server.AllowScopes(f.org, "create:user", "read:user", "read:users")
 	vars = f.env()
-	delete(vars, envToken)
-	vars[envPartnerID], vars[envPartnerSecret], vars[envUserID] = parchmenttest.DefaultPartnerID, parchmenttest.DefaultPartnerSecret, "u1"
+	delete(vars, fleet.EnvToken)
+	vars[fleet.EnvPartnerID], vars[fleet.EnvPartnerSecret], vars[fleet.EnvUserID] = parchmenttest.DefaultPartnerID, parchmenttest.DefaultPartnerSecret, "u1"
 	res = f.runWith(vars, "check", "--csv", csv)
 	require.Equal(t, ExitOK, res.code, res.stdout+res.stderr)
 	require.Contains(t, res.stdout, "granted create:user, read:user, read:users")

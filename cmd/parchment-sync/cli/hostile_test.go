@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
 	"github.com/parchment-sync/parchment-sync/ledger"
 	psync "github.com/parchment-sync/parchment-sync/sync"
@@ -37,8 +38,8 @@ func setupHostile(t *testing.T, h http.Handler) *hostile {
 
 func (h *hostile) vars() map[string]string {
 	return map[string]string{
-		envToken: h.token, envOrganizationSecret: h.secret, envAPIURL: h.api,
-		envOrganizationID: h.org, envLedgerURL: h.ledger,
+		fleet.EnvToken: h.token, fleet.EnvOrganizationSecret: h.secret, fleet.EnvAPIURL: h.api,
+		fleet.EnvOrganizationID: h.org, fleet.EnvLedgerURL: h.ledger,
 	}
 }
 

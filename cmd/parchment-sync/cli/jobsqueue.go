@@ -3,12 +3,14 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/queue"
 )
 
@@ -39,14 +41,13 @@ func (a *app) jobsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			db, err := a.openQueueQuietly(cmd.Context(), ledgerURL)
+			logger, err := a.quietLogger()
 			if err != nil {
 				return err
 			}
-			defer db.Close()
-			jobs, err := db.Jobs(cmd.Context(), fl.orgs, fl.limit)
+			jobs, err := a.fleet.QueuedJobs(cmd.Context(), ledgerURL, fl.orgs, fl.limit, logger)
 			if err != nil {
-				return withCode(ExitAborted, err)
+				return err
 			}
 			return a.writeJobs(fl.output, jobs)
 		},
@@ -64,23 +65,28 @@ func (a *app) jobsCommand() *cobra.Command {
 // environment's; either way PostgreSQL.
 func (a *app) jobsLedger(fl *jobsFlags) (string, error) {
 	if fl.configFile != "" {
-		orgs, err := loadConfig(fl.configFile, a.getenv)
-		if err != nil {
-			return "", err
-		}
-		if _, err := selectOrgs(orgs, fl.orgs); err != nil {
-			return "", err
-		}
-		return a.configLedger(fl.configFile, orgs)
+		url, _, err := a.fleet.QueueLedger(fl.configFile, fl.orgs)
+		return url, err
 	}
-	url, err := a.ledgerURL(fl.ledgerURL)
+	return a.fleet.PostgresLedger(fl.ledgerURL)
+}
+
+// quietLogger is for the short commands (enqueue, jobs), which log only
+// warnings.
+func (a *app) quietLogger() (*slog.Logger, error) {
+	logger, err := a.logger("warn")
 	if err != nil {
-		return "", withCode(ExitUsage, err)
+		return nil, withCode(fleet.Usage, err)
 	}
-	if !isPostgresURL(url) {
-		return "", usageErr("the job queue lives in a PostgreSQL ledger: give --config (the workers' file), or --ledger or %s as a postgres:// URL", envLedgerURL)
+	return logger, nil
+}
+
+// ledgerFlagsCheck refuses --ledger with --config, as apply does.
+func ledgerFlagsCheck(configFile, ledgerFlag string) error {
+	if configFile != "" && ledgerFlag != "" {
+		return usageErr("--ledger cannot be combined with --config: the config file names the ledger")
 	}
-	return url, nil
+	return nil
 }
 
 func (a *app) writeJobs(format string, jobs []queue.Job) error {
@@ -94,7 +100,7 @@ func (a *app) writeJobs(format string, jobs []queue.Job) error {
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ORGANIZATION\tJOB\tSTATE\tATTEMPT\tWORKER\tCREATED\tATTEMPTED\tFINISHED\tRUN\tOUTCOME\tLAST ERROR")
 	for _, j := range jobs {
-		var out jobOutput
+		var out fleet.JobOutput
 		run, outcome := "-", "-"
 		if len(j.Output) > 0 && json.Unmarshal(j.Output, &out) == nil && out.Outcome != "" {
 			outcome = out.Outcome

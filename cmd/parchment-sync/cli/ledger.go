@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/ledger"
 	"github.com/parchment-sync/parchment-sync/queue"
 )
@@ -26,9 +27,9 @@ func (a *app) ledgerMigrateCommand() *cobra.Command {
 		Short: "Apply the ledger's pending migrations",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			url, err := a.ledgerURL(given)
+			url, err := a.fleet.LedgerURL(given)
 			if err != nil {
-				return withCode(ExitUsage, err)
+				return withCode(fleet.Usage, err)
 			}
 			logger, err := a.logger("info")
 			if err != nil {
@@ -36,10 +37,10 @@ func (a *app) ledgerMigrateCommand() *cobra.Command {
 			}
 			applied, err := ledger.Migrate(cmd.Context(), url, logger)
 			if err != nil {
-				return ledgerErr(err)
+				return fleet.LedgerErr(err)
 			}
 			fmt.Fprintf(a.stdout, "ledger migrated: %d migration(s) applied\n", len(applied))
-			if !isPostgresURL(url) {
+			if !fleet.IsPostgresURL(url) {
 				return nil
 			}
 			// The job queue's tables (River's) live beside the ledger's.
@@ -50,12 +51,12 @@ func (a *app) ledgerMigrateCommand() *cobra.Command {
 				return nil
 			}
 			if err != nil {
-				return queueErr(err)
+				return fleet.QueueErr(err)
 			}
 			defer db.Close()
 			versions, err := db.Migrate(cmd.Context(), logger)
 			if err != nil {
-				return withCode(ExitAborted, err)
+				return withCode(fleet.Aborted, err)
 			}
 			fmt.Fprintf(a.stdout, "job queue migrated: %d River migration(s) applied\n", len(versions))
 			return nil

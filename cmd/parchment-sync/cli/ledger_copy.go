@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/ledger"
 	psync "github.com/parchment-sync/parchment-sync/sync"
 )
@@ -26,9 +27,9 @@ afterwards.`,
 			if to == "" {
 				return usageErr("--to is required: the ledger to copy into")
 			}
-			fromURL, err := a.ledgerURL(from)
+			fromURL, err := a.fleet.LedgerURL(from)
 			if err != nil {
-				return withCode(ExitUsage, err)
+				return withCode(fleet.Usage, err)
 			}
 			logger, err := a.logger("info")
 			if err != nil {
@@ -37,13 +38,13 @@ afterwards.`,
 			ctx := cmd.Context()
 			source, err := ledger.Open(ctx, fromURL, logger)
 			if err != nil {
-				return ledgerErr(fmt.Errorf("--from: %w", err))
+				return fleet.LedgerErr(fmt.Errorf("--from: %w", err))
 			}
 			defer source.Close()
 			a.redactor.AddURL(to)
 			destination, err := ledger.Open(ctx, to, logger)
 			if err != nil {
-				return ledgerErr(fmt.Errorf("--to: %w", err))
+				return fleet.LedgerErr(fmt.Errorf("--to: %w", err))
 			}
 			defer destination.Close()
 
@@ -63,11 +64,11 @@ afterwards.`,
 func copyErr(err error) error {
 	switch {
 	case errors.Is(err, psync.ErrLocked):
-		return withCode(ExitLocked, err)
+		return withCode(fleet.Locked, err)
 	case errors.Is(err, ledger.ErrDestinationHasEntries):
-		return withCode(ExitUsage, err)
+		return withCode(fleet.Usage, err)
 	}
-	return withCode(ExitAborted, err)
+	return withCode(fleet.Aborted, err)
 }
 
 func (a *app) writeCopied(copied []ledger.Copied) error {

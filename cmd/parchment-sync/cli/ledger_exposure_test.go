@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 )
@@ -35,7 +36,7 @@ func TestWorldReadableLedgerIsWarnedAbout(t *testing.T) {
 	res = f.run("check", "--csv", csv, "--output", "json")
 	require.Equal(t, ExitOK, res.code, "a warning is no failure: %s", res.stderr)
 	var out struct {
-		Organizations []orgCheck `json:"organizations"`
+		Organizations []fleet.OrgCheck `json:"organizations"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(res.stdout), &out), res.stdout)
 	var warned bool

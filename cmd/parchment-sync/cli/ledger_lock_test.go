@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 )
@@ -31,7 +32,7 @@ func TestSQLiteLockHoldsAcrossLinks(t *testing.T) {
 	require.NoError(t, os.Link(path, hardlink))
 	for _, name := range []string{symlink, hardlink} {
 		vars := f.env()
-		vars[envLedgerURL] = "sqlite:" + name
+		vars[fleet.EnvLedgerURL] = "sqlite:" + name
 		res := f.runWith(vars, "apply", "--csv", csv, "--rate", "500")
 		require.Equal(t, ExitLocked, res.code, "%s: %s", name, res.stderr)
 		require.Contains(t, res.stderr, "another run holds the organisation")

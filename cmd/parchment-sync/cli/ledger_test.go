@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/pgtest"
 	"github.com/parchment-sync/parchment-sync/ledger"
 	psync "github.com/parchment-sync/parchment-sync/sync"
@@ -38,7 +39,7 @@ func TestLedgerMigrateSQLite(t *testing.T) {
 func TestLedgerMigratePostgres(t *testing.T) {
 	t.Parallel()
 	url := pgtest.URL(t)
-	res := runLedgerCmd(t, map[string]string{envDatabaseURL: url}, "ledger", "migrate")
+	res := runLedgerCmd(t, map[string]string{fleet.EnvDatabaseURL: url}, "ledger", "migrate")
 	require.Equal(t, ExitOK, res.code, res.stderr)
 	require.Contains(t, res.stdout, "7 migration(s) applied")
 }
@@ -52,7 +53,7 @@ func TestLedgerMigrateFallbacks(t *testing.T) {
 	state := filepath.Join(dir, "state")
 	home := filepath.Join(dir, "home")
 	vars := map[string]string{
-		envLedgerURL: "sqlite:" + ledgerURL, envDatabaseURL: "sqlite:" + databaseURL,
+		fleet.EnvLedgerURL: "sqlite:" + ledgerURL, fleet.EnvDatabaseURL: "sqlite:" + databaseURL,
 		"XDG_STATE_HOME": state, "HOME": home,
 	}
 	steps := []struct {
@@ -60,8 +61,8 @@ func TestLedgerMigrateFallbacks(t *testing.T) {
 		file  string
 	}{
 		{"", ledgerURL},
-		{envLedgerURL, databaseURL},
-		{envDatabaseURL, filepath.Join(state, "parchment-sync", "ledger.db")},
+		{fleet.EnvLedgerURL, databaseURL},
+		{fleet.EnvDatabaseURL, filepath.Join(state, "parchment-sync", "ledger.db")},
 		{"XDG_STATE_HOME", filepath.Join(home, ".local", "state", "parchment-sync", "ledger.db")},
 	}
 	for _, step := range steps {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 )
@@ -51,10 +52,10 @@ func TestLifecycleFlagsAreChecked(t *testing.T) {
 		require.Contains(t, res.stderr, args[0], "the message names the flag")
 	}
 	vars := f.env()
-	delete(vars, envAPIURL)
+	delete(vars, fleet.EnvAPIURL)
 	res := f.runWith(vars, "plan", "--csv", csv, "--refresh")
 	require.Equal(t, ExitUsage, res.code)
-	require.Contains(t, res.stderr, envAPIURL, "a refresh reads Parchment")
+	require.Contains(t, res.stderr, fleet.EnvAPIURL, "a refresh reads Parchment")
 	require.Zero(t, f.server.Counters().Creates)
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 )
@@ -64,8 +65,8 @@ func TestCheckBlamesTheURLNotTheCredentials(t *testing.T) {
 	refused := "http://" + ln.Addr().String() + "/external"
 	require.NoError(t, ln.Close())
 	partner := f.env()
-	delete(partner, envToken)
-	partner[envPartnerID], partner[envPartnerSecret], partner[envUserID] = parchmenttest.DefaultPartnerID, parchmenttest.DefaultPartnerSecret, "u1"
+	delete(partner, fleet.EnvToken)
+	partner[fleet.EnvPartnerID], partner[fleet.EnvPartnerSecret], partner[fleet.EnvUserID] = parchmenttest.DefaultPartnerID, parchmenttest.DefaultPartnerSecret, "u1"
 
 	for name, c := range map[string]struct{ url, says string }{
 		"refused":        {refused, "nothing answered"},
@@ -78,13 +79,13 @@ func TestCheckBlamesTheURLNotTheCredentials(t *testing.T) {
 		require.Less(t, time.Since(started), 5*time.Second, "%s: no retries before the verdict", name)
 		require.Contains(t, res.stdout, c.says, name)
 		require.Contains(t, res.stdout, "--api-url or PARCHMENT_API_URL", name)
-		require.NotContains(t, res.stdout, envPartnerID, name)
+		require.NotContains(t, res.stdout, fleet.EnvPartnerID, name)
 		require.NotContains(t, res.stdout, `"token"`, "%s: credentials are not judged", name)
 	}
 
 	res := f.runWith(partner, "check", "--csv", csv)
 	require.Equal(t, ExitOK, res.code, res.stdout+res.stderr)
-	partner[envPartnerSecret] = "wrong-partner-secret"
+	partner[fleet.EnvPartnerSecret] = "wrong-partner-secret"
 	res = f.runWith(partner, "check", "--csv", csv)
 	require.Equal(t, ExitAborted, res.code, res.stdout)
 	require.Contains(t, res.stdout, "refused the credentials: check PARCHMENT_TOKEN, or PARCHMENT_PARTNER_ID")
@@ -200,7 +201,7 @@ func TestLedgerCopyKeepsRunIDs(t *testing.T) {
 	csv := f.roster("roster.csv", rostertest.Staff(2))
 	for _, org := range []string{"b-clinic", "a-clinic", "b-clinic"} {
 		vars := f.env()
-		vars[envOrganizationID] = org
+		vars[fleet.EnvOrganizationID] = org
 		res := f.runWith(vars, "apply", "--csv", csv, "--rate", "500")
 		require.Equal(t, ExitOK, res.code, res.stderr)
 	}
@@ -268,7 +269,7 @@ func TestApplyAbortNamesTheSettingToCheck(t *testing.T) {
 	t.Parallel()
 	f, _ := setupSQLite(t, parchmenttest.Config{})
 	vars := f.env()
-	vars[envToken] = "wrong-token"
+	vars[fleet.EnvToken] = "wrong-token"
 	res := f.runWith(vars, "apply", "--csv", f.roster("roster.csv", rostertest.Staff(2)))
 	require.Equal(t, ExitAborted, res.code, res.stderr)
 	require.Contains(t, res.stderr, "refused the credentials: check PARCHMENT_TOKEN")

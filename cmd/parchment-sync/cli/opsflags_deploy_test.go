@@ -8,10 +8,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 )
@@ -33,21 +33,6 @@ func readDeploy(t *testing.T, name string) string {
 	data, err := os.ReadFile(filepath.Join(deployDir, name))
 	require.NoError(t, err)
 	return string(data)
-}
-
-// envNames are the *_env values of a config file: the variables a
-// recipe must provide.
-func envNames(t *testing.T, orgs []orgConfig) []string {
-	t.Helper()
-	var names []string
-	for _, o := range orgs {
-		for _, k := range secretNameKeys() {
-			if v := o.text(k); v != "" && !slices.Contains(names, v) {
-				names = append(names, v)
-			}
-		}
-	}
-	return names
 }
 
 func TestDeployYAMLParses(t *testing.T) {
@@ -78,16 +63,16 @@ func TestDeployYAMLParses(t *testing.T) {
 // sets every variable it names.
 func TestDeployConfigLoads(t *testing.T) {
 	t.Parallel()
-	orgs, err := loadConfig(filepath.Join(deployDir, "config.yaml"), func(string) string { return "" })
+	orgs, err := fleet.LoadConfig(filepath.Join(deployDir, "config.yaml"), func(string) string { return "" })
 	require.NoError(t, err)
 	require.Len(t, orgs, 2)
 	secrets := readDeploy(t, "secrets.env.example")
-	names := envNames(t, orgs)
+	names := fleet.SecretVariables(orgs)
 	require.Len(t, names, 5)
 	for _, n := range names {
 		require.Regexp(t, `(?m)^`+n+`=`, secrets)
 	}
-	require.Equal(t, "sqlite:///var/lib/parchment-sync/ledger.db", orgs[0].text("ledger"),
+	require.Equal(t, "sqlite:///var/lib/parchment-sync/ledger.db", orgs[0].Text("ledger"),
 		"the default ledger with XDG_STATE_HOME=/var/lib, in StateDirectory=parchment-sync")
 	for _, line := range strings.Split(secrets, "\n") {
 		require.False(t, strings.HasPrefix(line, "export "), "EnvironmentFile takes no export")
@@ -226,10 +211,10 @@ func TestDeployKubernetes(t *testing.T) {
 		}
 		return ""
 	}
-	orgs, err := loadConfig(cfgPath, getenv)
+	orgs, err := fleet.LoadConfig(cfgPath, getenv)
 	require.NoError(t, err)
 	require.Len(t, orgs, 2)
-	for _, name := range append(envNames(t, orgs), "PARCHMENT_LEDGER_URL") {
+	for _, name := range append(fleet.SecretVariables(orgs), "PARCHMENT_LEDGER_URL") {
 		require.Contains(t, env, name)
 		require.Equal(t, "parchment-sync", at(env[name], "valueFrom", "secretKeyRef", "name"), name)
 	}

@@ -1,16 +1,9 @@
 package cli
 
 import (
-	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/require"
@@ -39,8 +32,6 @@ func TestOpsFlagsDefaults(t *testing.T) {
 	o := parseOps(t)
 	require.Equal(t, opsFlags{logFormat: "auto"}, *o)
 	require.Empty(t, o.check())
-	// Nothing configured, nothing published.
-	require.NoError(t, o.publish(context.Background(), []orgMetrics{{Name: "north"}}))
 }
 
 func TestOpsFlagsCheck(t *testing.T) {
@@ -67,39 +58,4 @@ func TestOpsFlagsCheck(t *testing.T) {
 	o := parseOps(t, "--log-format", "json", "--metrics-file", filepath.Join(dir, "p.prom"), "--pushgateway", "https://pgw.example/prefix")
 	require.Empty(t, o.check())
 	require.Len(t, parseOps(t, "--log-format", "x", "--pushgateway", "x").check(), 2)
-}
-
-// A push that fails is reported, and the metrics file is written anyway.
-func TestOpsFlagsPublishBoth(t *testing.T) {
-	t.Parallel()
-	var mu sync.Mutex
-	var pushed []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		pushed = append(pushed, r.URL.Path+"\n"+string(b))
-		mu.Unlock()
-		if strings.Contains(r.URL.Path, "south") {
-			http.Error(w, "full", http.StatusInternalServerError)
-		}
-	}))
-	defer srv.Close()
-	path := filepath.Join(t.TempDir(), "parchment-sync.prom")
-	o := parseOps(t, "--metrics-file", path, "--pushgateway", srv.URL)
-	require.Empty(t, o.check())
-
-	// Cancelled (the run was interrupted): published all the same.
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	orgs := []orgMetrics{{Name: "north", Started: time.Unix(1700000000, 0), ExitCode: ExitAborted}, {Name: "south", Started: time.Unix(1700000000, 0)}}
-	err := o.publish(ctx, orgs)
-	require.ErrorContains(t, err, "--pushgateway: organization south: unexpected status code 500")
-	require.NotContains(t, err.Error(), "north")
-	mu.Lock()
-	require.Len(t, pushed, 2)
-	mu.Unlock()
-	data, rerr := os.ReadFile(path)
-	require.NoError(t, rerr)
-	require.Contains(t, string(data), `parchment_sync_last_run_exit_code{organization="north"} 3`)
-	require.Contains(t, string(data), `parchment_sync_last_run_exit_code{organization="south"} 0`)
 }

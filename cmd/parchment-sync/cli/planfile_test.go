@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 )
@@ -65,7 +66,7 @@ func TestPlanOfAnotherSourceIsStale(t *testing.T) {
 	require.Zero(t, f.server.Counters().Creates)
 
 	vars := f.env()
-	vars[envOrganizationID] = f.org + "-other"
+	vars[fleet.EnvOrganizationID] = f.org + "-other"
 	res = f.runWith(vars, "apply", "--csv", csv, "--plan", planPath)
 	require.Equal(t, ExitUsage, res.code)
 	require.Contains(t, res.stderr, "no plan for organisation")

@@ -1,10 +1,9 @@
 package cli
 
 import (
-	"fmt"
 	"strconv"
-	"strings"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/parchment"
 )
 
@@ -20,7 +19,7 @@ func (r *rateValue) String() string {
 }
 
 func (r *rateValue) Set(s string) error {
-	v, err := parseRate(s)
+	v, err := fleet.ParseRate(s)
 	if err != nil {
 		return err
 	}
@@ -29,16 +28,3 @@ func (r *rateValue) Set(s string) error {
 }
 
 func (r *rateValue) Type() string { return "rate" }
-
-// parseRate reads a rate as written by an operator.
-func parseRate(s string) (float64, error) {
-	s = strings.TrimSpace(s)
-	if strings.EqualFold(s, "auto") {
-		return parchment.RateAuto, nil
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || !(v > 0) {
-		return 0, fmt.Errorf("must be requests per second above 0, or auto, not %q", s)
-	}
-	return v, nil
-}

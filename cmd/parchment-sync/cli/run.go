@@ -1,5 +1,6 @@
-// Package cli is parchment-sync's command line: flags and environment in,
-// an exit code out.
+// Package cli is parchment-sync's command line: commands, flags, output
+// and progress over the application (internal/fleet); flags and the
+// environment in, an exit code out.
 package cli
 
 import (
@@ -13,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/redact"
 )
 
@@ -47,6 +49,8 @@ type app struct {
 	// redactor knows every secret the invocation read, registered where
 	// it was read, and cleans what servers and databases wrote.
 	redactor *redact.Redactor
+	// fleet is the application the commands drive.
+	fleet *fleet.App
 }
 
 func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) (code int) {
@@ -59,6 +63,7 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 		}
 	}()
 	a := &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, redactor: redact.New()}
+	a.fleet = &fleet.App{Getenv: getenv, Redactor: a.redactor, ExitCode: exitCode}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -68,39 +73,39 @@ func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout
 	if err == nil {
 		return ExitOK
 	}
-	var ce *codeError
-	if errors.As(err, &ce) {
-		if ce.err != nil {
-			fmt.Fprintf(stderr, "parchment-sync: %s\n", a.redactor.Secrets(ce.err.Error()))
+	var fe *fleet.Error
+	if errors.As(err, &fe) {
+		if fe.Err != nil {
+			fmt.Fprintf(stderr, "parchment-sync: %s\n", a.redactor.Secrets(fe.Err.Error()))
 		}
-		return ce.code
+		return exitCode(fe.Severity)
 	}
 	// Anything cobra itself rejects (unknown flag or command) is usage.
 	fmt.Fprintf(stderr, "parchment-sync: %s\n", a.redactor.Secrets(err.Error()))
 	return ExitUsage
 }
 
-// codeError carries the exit code a failure maps to; err (may be nil when
-// the report already said everything) is printed to stderr.
-type codeError struct {
-	code int
-	err  error
-}
-
-func (e *codeError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit %d", e.code)
+// exitCode is the one place a severity becomes an exit code.
+func exitCode(s fleet.Severity) int {
+	switch s {
+	case fleet.OK:
+		return ExitOK
+	case fleet.RowsFailed:
+		return ExitFailures
+	case fleet.Usage:
+		return ExitUsage
+	case fleet.Held:
+		return ExitHeld
+	case fleet.Locked:
+		return ExitLocked
 	}
-	return e.err.Error()
+	return ExitAborted
 }
 
-func (e *codeError) Unwrap() error { return e.err }
+// withCode and usageErr give a command's failure its severity.
+func withCode(s fleet.Severity, err error) error { return fleet.Fail(s, err) }
 
-func withCode(code int, err error) error { return &codeError{code: code, err: err} }
-
-func usageErr(format string, args ...any) error {
-	return withCode(ExitUsage, fmt.Errorf(format, args...))
-}
+func usageErr(format string, args ...any) error { return fleet.Usagef(format, args...) }
 
 func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{

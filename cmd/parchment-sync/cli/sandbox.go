@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 )
 
@@ -70,22 +71,22 @@ func (a *app) sandboxCommand() *cobra.Command {
 func (a *app) runSandbox(ctx context.Context, f *sandboxFlags) error {
 	logger, err := a.logger(f.logLevel)
 	if err != nil {
-		return withCode(ExitUsage, err)
+		return withCode(fleet.Usage, err)
 	}
 	cfg, err := f.config()
 	if err != nil {
-		return withCode(ExitUsage, err)
+		return withCode(fleet.Usage, err)
 	}
-	cfg.OrganizationSecret = a.getenv(envOrganizationSecret)
-	cfg.Token = a.getenv(envToken)
-	cfg.PartnerID = a.getenv(envPartnerID)
-	cfg.PartnerSecret = a.getenv(envPartnerSecret)
+	cfg.OrganizationSecret = a.getenv(fleet.EnvOrganizationSecret)
+	cfg.Token = a.getenv(fleet.EnvToken)
+	cfg.PartnerID = a.getenv(fleet.EnvPartnerID)
+	cfg.PartnerSecret = a.getenv(fleet.EnvPartnerSecret)
 	cfg.Logger = logger
 	server := parchmenttest.New(cfg)
 	// Seed before listening, so a bad file ends the command before anyone
 	// can reach a half-filled stand-in.
 	if err := seedSandbox(server, f.seed, logger); err != nil {
-		return withCode(ExitUsage, err)
+		return withCode(fleet.Usage, err)
 	}
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
@@ -97,8 +98,8 @@ func (a *app) runSandbox(ctx context.Context, f *sandboxFlags) error {
 	// parse "base URL http://…" from the first line: keep its wording.
 	fmt.Fprintf(a.stdout, "Parchment stand-in listening; base URL http://%s%s\n", ln.Addr(), parchmenttest.PathPrefix)
 	fmt.Fprintf(a.stdout, "it accepts %s as the bearer token when set, tokens from POST /v1/token with %s and %s (defaults %q and %q), and %s (default %q)\n",
-		envToken, envPartnerID, envPartnerSecret, parchmenttest.DefaultPartnerID, parchmenttest.DefaultPartnerSecret,
-		envOrganizationSecret, parchmenttest.DefaultOrganizationSecret)
+		fleet.EnvToken, fleet.EnvPartnerID, fleet.EnvPartnerSecret, parchmenttest.DefaultPartnerID, parchmenttest.DefaultPartnerSecret,
+		fleet.EnvOrganizationSecret, parchmenttest.DefaultOrganizationSecret)
 	if err := a.startHRIS(ctx, &f.hris, logger); err != nil {
 		ln.Close()
 		return err
@@ -107,13 +108,13 @@ func (a *app) runSandbox(ctx context.Context, f *sandboxFlags) error {
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		return withCode(ExitAborted, err)
+		return withCode(fleet.Aborted, err)
 	case <-ctx.Done():
 	}
 	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return withCode(ExitAborted, err)
+		return withCode(fleet.Aborted, err)
 	}
 	return nil
 }

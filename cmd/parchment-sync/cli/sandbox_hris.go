@@ -12,29 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parchment-sync/parchment-sync/internal/sandbox"
 	"github.com/spf13/pflag"
-
-	"github.com/parchment-sync/parchment-sync/internal/hris/keypay/keypaytest"
 )
-
-// hrisStandIn is an HR system's stand-in the sandbox can serve beside
-// Parchment's.
-type hrisStandIn struct {
-	title string // "Employment Hero Payroll (KeyPay)"
-	// serve builds the stand-in from a canonical roster CSV; hint says
-	// how a sync reaches it, given its base URL.
-	serve func(seed *os.File, f *hrisFlags, getenv env, logger *slog.Logger) (http.Handler, func(baseURL string) string, error)
-}
-
-// hrisStandIns are the --hris choices; a new HR system's stand-in is
-// added here.
-func hrisStandIns() map[string]hrisStandIn {
-	return map[string]hrisStandIn{
-		"keypay":          {title: "Employment Hero Payroll (KeyPay) stand-in", serve: serveKeyPay},
-		"deputy":          {title: "Deputy stand-in", serve: serveDeputy},
-		"employment-hero": {title: "Employment Hero HR stand-in", serve: serveEmploymentHero},
-	}
-}
 
 type hrisFlags struct {
 	name         string
@@ -45,7 +25,7 @@ type hrisFlags struct {
 }
 
 func (h *hrisFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&h.name, "hris", "", "also serve an HR system's stand-in: "+strings.Join(slices.Sorted(maps.Keys(hrisStandIns())), ", "))
+	fs.StringVar(&h.name, "hris", "", "also serve an HR system's stand-in: "+strings.Join(slices.Sorted(maps.Keys(sandbox.HRStandIns())), ", "))
 	fs.StringVar(&h.seed, "hris-seed", "", "canonical roster CSV the HR stand-in's staff are made from (required with --hris; end_date makes a leaver)")
 	fs.StringVar(&h.addr, "hris-addr", "127.0.0.1:0", "listen address of the HR stand-in")
 	fs.DurationVar(&h.latency, "hris-latency", 0, "delay added to every HR stand-in answer")
@@ -58,10 +38,10 @@ func (a *app) startHRIS(ctx context.Context, h *hrisFlags, logger *slog.Logger) 
 	if h.name == "" {
 		return nil
 	}
-	s, ok := hrisStandIns()[h.name]
+	s, ok := sandbox.HRStandIns()[h.name]
 	switch {
 	case !ok:
-		return usageErr("--hris must be one of %s, not %q", strings.Join(slices.Sorted(maps.Keys(hrisStandIns())), ", "), h.name)
+		return usageErr("--hris must be one of %s, not %q", strings.Join(slices.Sorted(maps.Keys(sandbox.HRStandIns())), ", "), h.name)
 	case h.seed == "":
 		return usageErr("--hris needs --hris-seed, a canonical roster CSV such as samples/roster.csv")
 	case h.latency < 0 || h.tooManyEvery < 0:
@@ -72,7 +52,7 @@ func (a *app) startHRIS(ctx context.Context, h *hrisFlags, logger *slog.Logger) 
 		return usageErr("--hris-seed: %v", err)
 	}
 	defer seed.Close()
-	handler, hint, err := s.serve(seed, h, a.getenv, logger)
+	handler, hint, err := s.Serve(seed, sandbox.HROptions{Latency: h.latency, TooManyEvery: h.tooManyEvery}, a.getenv, logger)
 	if err != nil {
 		return usageErr("--hris-seed %s: %v", h.seed, err)
 	}
@@ -85,23 +65,6 @@ func (a *app) startHRIS(ctx context.Context, h *hrisFlags, logger *slog.Logger) 
 	context.AfterFunc(ctx, func() { _ = srv.Close() })
 	base := "http://" + ln.Addr().String()
 	// Scripts parse "base URL http://…" from this line: keep its wording.
-	fmt.Fprintf(a.stdout, "%s listening; base URL %s\n%s\n", s.title, base, hint(base))
+	fmt.Fprintf(a.stdout, "%s listening; base URL %s\n%s\n", s.Title, base, hint(base))
 	return nil
-}
-
-func serveKeyPay(seed *os.File, f *hrisFlags, getenv env, logger *slog.Logger) (http.Handler, func(string) string, error) {
-	staff, err := keypaytest.SeedCSV(seed)
-	if err != nil {
-		return nil, nil, err
-	}
-	key := firstSet(getenv(envKeyPayAPIKey), keypaytest.DefaultAPIKey)
-	srv := keypaytest.New(keypaytest.Config{
-		APIKey: key, Employees: staff, Latency: f.latency, TooManyEvery: f.tooManyEvery, RetryAfter: 1, Logger: logger,
-	})
-	hint := func(base string) string {
-		shown := shownSecret(getenv, envKeyPayAPIKey, keypaytest.DefaultAPIKey)
-		return fmt.Sprintf("it holds %d employees of business %d and accepts %s as the API key: sync with --keypay-business %d --keypay-url %s",
-			len(staff), keypaytest.DefaultBusinessID, shown, keypaytest.DefaultBusinessID, base)
-	}
-	return srv, hint, nil
 }

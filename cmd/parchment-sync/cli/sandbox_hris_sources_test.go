@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
+	"github.com/parchment-sync/parchment-sync/internal/sandbox"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 )
 
@@ -16,11 +18,11 @@ func TestSandboxServesDeputy(t *testing.T) {
 	_, out := startSandboxOut(t, "--hris", "deputy", "--hris-seed", sampleMapping("roster.csv"))
 	base := standInBase(t, out, out, "Deputy stand-in")
 	require.Contains(t, out.String(), "--deputy-url "+base)
-	require.Contains(t, out.String(), fmt.Sprintf("%q", sandboxDeputyToken), "the rehearsal token is shown")
+	require.Contains(t, out.String(), fmt.Sprintf("%q", sandbox.DeputyToken), "the rehearsal token is shown")
 
 	// The printed flags read it.
 	f := &fixture{t: t}
-	res := f.runWith(map[string]string{envDeputyToken: sandboxDeputyToken, "TMPDIR": t.TempDir()},
+	res := f.runWith(map[string]string{fleet.EnvDeputyToken: sandbox.DeputyToken, "TMPDIR": t.TempDir()},
 		"validate", "--output", "json", "--deputy-url", base, "--mapping", sampleMapping("deputy-api.yaml"))
 	require.Equal(t, ExitOK, res.code, res.stderr)
 	require.Contains(t, res.stdout, `"rows": 12`)
@@ -41,13 +43,13 @@ func TestSandboxServesEmploymentHero(t *testing.T) {
 	require.Contains(t, block, "url: "+base)
 	config := writeConfig(t, "organizations:\n  - name: north\n    organization_id: org_rehearsal\n"+block)
 
-	vars := map[string]string{envEHClientID: sandboxEHClientID, envEHClientSecret: sandboxEHSecret}
+	vars := map[string]string{sandbox.EnvEHClientID: sandbox.EHClientID, sandbox.EnvEHClientSecret: sandbox.EHSecret}
 	r := connectWith(t, vars, config, "employment-hero", freePort(t))
 	require.Equal(t, ExitOK, r.code, r.stderr)
 
-	vars[envToken], vars[envAPIURL], vars["TMPDIR"] = sandboxToken, parchment, t.TempDir()
-	vars[envOrganizationSecret] = parchmenttest.DefaultOrganizationSecret
-	vars[envLedgerURL] = "sqlite:" + filepath.Join(t.TempDir(), "ledger.db")
+	vars[fleet.EnvToken], vars[fleet.EnvAPIURL], vars["TMPDIR"] = sandboxToken, parchment, t.TempDir()
+	vars[fleet.EnvOrganizationSecret] = parchmenttest.DefaultOrganizationSecret
+	vars[fleet.EnvLedgerURL] = "sqlite:" + filepath.Join(t.TempDir(), "ledger.db")
 	f := &fixture{t: t}
 	res := f.runWith(vars, "plan", "--config", config, "--output", "json")
 	require.Equal(t, ExitOK, res.code, res.stderr)

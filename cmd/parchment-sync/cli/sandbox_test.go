@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 )
 
@@ -40,7 +41,7 @@ func (b *lockedBuffer) String() string {
 
 // sandboxEnv is the environment a sandbox test runs under.
 func sandboxEnv(k string) string {
-	return map[string]string{envToken: sandboxToken}[k]
+	return map[string]string{fleet.EnvToken: sandboxToken}[k]
 }
 
 // startSandbox runs the sandbox command in-process on a free port until

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/hris/deputy/deputytest"
 	"github.com/parchment-sync/parchment-sync/internal/hris/employmenthero/employmentherotest"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
@@ -106,7 +107,7 @@ func TestDeputyFlagsApply(t *testing.T) {
 	people := rostertest.Staff(12)
 	people[3].EndDate = "2020-01-31"
 	x := setupHRIS(t, deputytest.New(deputytest.Config{Token: "dep-permanent", Employees: deputyStaff(t, people)}))
-	token := map[string]string{envDeputyToken: "dep-permanent"}
+	token := map[string]string{fleet.EnvDeputyToken: "dep-permanent"}
 	flags := []string{"--deputy-url", x.url, "--mapping", sampleMapping("deputy-api.yaml")}
 
 	res := x.runEnv(token, append([]string{"validate", "--output", "json"}, flags...)...)
@@ -131,10 +132,10 @@ func TestDeputyFlagsApply(t *testing.T) {
 func TestDeputyRejectedTokenExitsThree(t *testing.T) {
 	t.Parallel()
 	x := setupHRIS(t, deputytest.New(deputytest.Config{Token: "dep-permanent", Employees: deputyStaff(t, rostertest.Staff(4))}))
-	res := x.runEnv(map[string]string{envDeputyToken: "dep-revoked"}, "apply", "--rate", "1000",
+	res := x.runEnv(map[string]string{fleet.EnvDeputyToken: "dep-revoked"}, "apply", "--rate", "1000",
 		"--deputy-url", x.url, "--mapping", sampleMapping("deputy-api.yaml"))
 	require.Equal(t, ExitAborted, res.code, res.stderr)
-	require.Contains(t, res.stderr, envDeputyToken)
+	require.Contains(t, res.stderr, fleet.EnvDeputyToken)
 	require.Contains(t, res.stderr, "nothing was sent to Parchment")
 	require.NotContains(t, res.stderr, "dep-revoked", "the token never reaches the output")
 	require.Empty(t, x.server.Counters().Requests, "nothing is sent to Parchment")
@@ -142,7 +143,7 @@ func TestDeputyRejectedTokenExitsThree(t *testing.T) {
 
 	res = x.runEnv(nil, "validate", "--deputy-url", x.url, "--mapping", sampleMapping("deputy-api.yaml"))
 	require.Equal(t, ExitUsage, res.code, res.stderr)
-	require.Contains(t, res.stderr, envDeputyToken, "a missing token names its variable")
+	require.Contains(t, res.stderr, fleet.EnvDeputyToken, "a missing token names its variable")
 }
 
 func TestDeputyConfigApply(t *testing.T) {
@@ -226,7 +227,7 @@ func TestDeputyLegacyContactFields(t *testing.T) {
 	staff, err := deputytest.Seed(strings.NewReader(rostertest.CSV(rostertest.Staff(5))), "roster.csv", true)
 	require.NoError(t, err)
 	x := setupHRIS(t, deputytest.New(deputytest.Config{Token: "dep-permanent", Employees: staff}))
-	res := x.runEnv(map[string]string{envDeputyToken: "dep-permanent"}, "validate", "--output", "json",
+	res := x.runEnv(map[string]string{fleet.EnvDeputyToken: "dep-permanent"}, "validate", "--output", "json",
 		"--deputy-url", x.url, "--mapping", sampleMapping("deputy-api.yaml"))
 	require.Equal(t, ExitOK, res.code, res.stderr)
 	require.Contains(t, res.stdout, `"rows": 5`)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/hris/keypay"
 	"github.com/parchment-sync/parchment-sync/internal/hris/keypay/keypaytest"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
@@ -58,7 +59,7 @@ func setupKeyPay(t *testing.T, people []rostertest.Person, cfg keypaytest.Config
 func (k *keypayFixture) run(key string, args ...string) result {
 	k.t.Helper()
 	vars := k.env()
-	vars[envKeyPayAPIKey] = key
+	vars[fleet.EnvKeyPayAPIKey] = key
 	vars["TMPDIR"] = k.spools
 	args = append(args, "--keypay-business", "4321", "--keypay-url", k.url, "--keypay-qualifications",
 		"--mapping", filepath.Join("..", "..", "..", "samples", "keypay.yaml"))
@@ -128,7 +129,7 @@ func TestKeyPayRejectedKeyExitsThree(t *testing.T) {
 	k := setupKeyPay(t, rostertest.Staff(5), keypaytest.Config{})
 	res := k.run("revoked-key", "apply", "--rate", "1000")
 	require.Equal(t, ExitAborted, res.code, res.stderr)
-	require.Contains(t, res.stderr, envKeyPayAPIKey)
+	require.Contains(t, res.stderr, fleet.EnvKeyPayAPIKey)
 	require.NotContains(t, res.stderr, "revoked-key", "the key never reaches the output")
 	require.Empty(t, k.server.Counters().Requests, "nothing is sent to Parchment")
 	require.LessOrEqual(t, k.keypay.Rejected(), keypay.DefaultConcurrency, "a rejected key is not retried: one window of calls at most")
@@ -162,7 +163,7 @@ func TestKeyPayFieldNoRecordCarries(t *testing.T) {
 	mapping := writeFile(t, "typo.yaml", "external_user_id: externalId\ngiven_name: firstname\nfamily_name: surname\nemail: emailAddress\n"+
 		"ahpra_number: qualification.Nobody Has This.referenceNumber\n")
 	vars := k.env()
-	vars[envKeyPayAPIKey], vars["TMPDIR"] = keypaytest.DefaultAPIKey, k.spools
+	vars[fleet.EnvKeyPayAPIKey], vars["TMPDIR"] = keypaytest.DefaultAPIKey, k.spools
 	res := k.runWith(vars, "validate", "--keypay-business", "4321", "--keypay-url", k.url, "--keypay-qualifications", "--mapping", mapping)
 	require.Equal(t, ExitUsage, res.code, res.stderr)
 	require.Contains(t, res.stderr, `"firstname"`, "names match exactly")

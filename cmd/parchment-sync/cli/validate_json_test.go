@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
+	"github.com/parchment-sync/parchment-sync/internal/redact"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
 	"github.com/parchment-sync/parchment-sync/mapping"
 )
@@ -54,12 +57,12 @@ func mixedRoster() string {
 // for byte. The problems are the ones validate finds; in what order they
 // come back is TestValidateStreamsEveryWarningInOrder's to show.
 type heldValidation struct {
-	Rows     int          `json:"rows"`
-	Valid    int          `json:"valid"`
-	Invalid  int          `json:"invalid"`
-	Skipped  int          `json:"skipped"`
-	Errors   []rowProblem `json:"errors"`
-	Warnings []rowProblem `json:"warnings"`
+	Rows     int                `json:"rows"`
+	Valid    int                `json:"valid"`
+	Invalid  int                `json:"invalid"`
+	Skipped  int                `json:"skipped"`
+	Errors   []fleet.RowProblem `json:"errors"`
+	Warnings []fleet.RowProblem `json:"warnings"`
 }
 
 func heldReports(t *testing.T, csvPath, mappingPath string) (jsonOut, textOut string) {
@@ -70,28 +73,28 @@ func heldReports(t *testing.T, csvPath, mappingPath string) (jsonOut, textOut st
 		m, err = mapping.LoadMapping(mappingPath)
 		require.NoError(t, err)
 	}
-	rows, err := mapping.OpenCSVFile(csvPath, m)
+	_ = m // the mapping must load, as validate loads it
+	app := &fleet.App{Getenv: func(string) string { return "" }, Redactor: redact.New()}
+	found, err := app.Validate(context.Background(), fleet.Source{CSV: csvPath, Mapping: mappingPath}, "", slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
-	found, err := summarise(context.Background(), rows)
-	require.NoError(t, err)
-	defer found.close()
+	defer found.Close()
 	v := heldValidation{Rows: found.Rows, Valid: found.Valid, Invalid: found.Invalid, Skipped: found.Skipped,
-		Errors: []rowProblem{}, Warnings: []rowProblem{}}
-	require.NoError(t, found.errors.each(func(p rowProblem) error { v.Errors = append(v.Errors, p); return nil }))
-	require.NoError(t, found.warnings.each(func(p rowProblem) error { v.Warnings = append(v.Warnings, p); return nil }))
+		Errors: []fleet.RowProblem{}, Warnings: []fleet.RowProblem{}}
+	require.NoError(t, found.EachError(func(p fleet.RowProblem) error { v.Errors = append(v.Errors, p); return nil }))
+	require.NoError(t, found.EachWarning(func(p fleet.RowProblem) error { v.Warnings = append(v.Warnings, p); return nil }))
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	require.NoError(t, enc.Encode(v))
 
-	var lines []problemLine
+	var lines []fleet.ProblemLine
 	for _, p := range v.Errors {
-		lines = append(lines, problemLine{"error", p})
+		lines = append(lines, fleet.ProblemLine{Severity: "error", RowProblem: p})
 	}
 	for _, p := range v.Warnings {
-		lines = append(lines, problemLine{"warning", p})
+		lines = append(lines, fleet.ProblemLine{Severity: "warning", RowProblem: p})
 	}
-	slices.SortStableFunc(lines, func(a, b problemLine) int { return cmp.Compare(a.Line, b.Line) })
+	slices.SortStableFunc(lines, func(a, b fleet.ProblemLine) int { return cmp.Compare(a.Line, b.Line) })
 	var text strings.Builder
 	for _, p := range lines {
 		fmt.Fprintf(&text, "line %d %s [%s] %s: %s\n", p.Line, p.ExternalUserID, p.Field, p.Severity, p.Message)
@@ -109,8 +112,8 @@ func TestValidateStreamedReportsMatchHeldOnes(t *testing.T) {
 		"mixed":  {writeFile(t, "mixed.csv", mixedRoster()), skipRule},
 		"deputy": {filepath.Join(samples, "deputy.csv"), filepath.Join(samples, "deputy.yaml")},
 		"clean":  {filepath.Join(samples, "roster.csv"), ""},
-		// Past problemsHeld, so most come back from the file.
-		"spilled": {writeFile(t, "warned.csv", warnedRoster(problemsHeld*2+5)), ""},
+		// Past fleet.ProblemsHeld, so most come back from the file.
+		"spilled": {writeFile(t, "warned.csv", warnedRoster(fleet.ProblemsHeld*2+5)), ""},
 	} {
 		wantJSON, wantText := heldReports(t, tc.csv, tc.mapping)
 		args := []string{"--csv", tc.csv}
@@ -154,7 +157,7 @@ func TestValidateStreamsEveryWarningInOrder(t *testing.T) {
 	require.Len(t, v.Warnings, n)
 	people := rostertest.Staff(n)
 	for i, w := range v.Warnings {
-		require.Equal(t, rowProblem{Line: i + 2, ExternalUserID: people[i].ID, Field: mapping.FieldPhone, Message: w.Message}, w, "warning %d", i)
+		require.Equal(t, fleet.RowProblem{Line: i + 2, ExternalUserID: people[i].ID, Field: mapping.FieldPhone, Message: w.Message}, w, "warning %d", i)
 		require.Contains(t, w.Message, "leading 0")
 	}
 

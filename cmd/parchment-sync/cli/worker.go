@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/queue"
-	psync "github.com/parchment-sync/parchment-sync/sync"
 )
 
 // workerFlags are worker's. The durations are River's settings; see the
@@ -83,7 +83,7 @@ func (w *workerFlags) check() error {
 		}
 	}
 	if w.pushgateway != "" {
-		if err := checkPushgateway(w.pushgateway); err != nil {
+		if err := fleet.CheckPushgateway(w.pushgateway); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -95,67 +95,17 @@ func (w *workerFlags) check() error {
 
 func (a *app) runWorker(ctx context.Context, w *workerFlags) error {
 	if err := w.check(); err != nil {
-		return withCode(ExitUsage, err)
-	}
-	var login *uiLogin
-	if w.ui != "" {
-		var err error
-		if login, err = uiLoginFor(w.ui, a.getenv); err != nil {
-			return withCode(ExitUsage, err)
-		}
-		if login != nil {
-			// A secret like any other: never echoed back.
-			a.redactor.Add(login.password)
-		}
+		return withCode(fleet.Usage, err)
 	}
 	logger, err := a.loggerTo(a.stderr, w.logLevel, w.logFormat)
 	if err != nil {
-		return withCode(ExitUsage, err)
+		return withCode(fleet.Usage, err)
 	}
-	// Every organisation is checked as apply would before any job runs:
-	// a bad entry stops the worker with exit 2, not each job in turn.
-	jobs, err := a.jobs(psync.ModeApply, queueSyncFlags(w.configFile, nil))
-	if err != nil {
-		return err
-	}
-	ledgerURL, err := sharedLedger(jobs)
-	if err != nil {
-		return err
-	}
-	schedules, err := a.schedules(w.configFile)
-	if err != nil {
-		return err
-	}
-	db, err := a.openQueue(ctx, ledgerURL, logger)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	worker, err := db.NewWorker(queue.WorkerConfig{
-		Workers: w.workers, JobTimeout: w.jobTimeout, RescueAfter: w.rescueAfter,
-		LockedSnooze: w.lockedSnooze, ShutdownGrace: w.shutdownGrace,
-		Schedules: schedules,
-		Run: func(ctx context.Context, name string) queue.Result {
-			return a.syncOrganization(ctx, w, ledgerURL, name, logger)
-		},
-		Logger: logger, RiverLogger: a.riverLogger(w),
-	})
-	if err != nil {
-		return withCode(ExitUsage, err)
-	}
-	if w.ui != "" {
-		stop, err := serveUI(ctx, w.ui, login, worker.Client(), logger)
-		if err != nil {
-			return withCode(ExitUsage, fmt.Errorf("--ui: %w", err))
-		}
-		defer stop()
-	}
-	logger.Info("worker ready", "organizations", len(jobs), "scheduled", len(schedules), "workers", w.workers,
-		"job_timeout", w.jobTimeout, "rescue_after", w.rescueAfter)
-	if err := worker.Run(ctx); err != nil {
-		return withCode(ExitAborted, err)
-	}
-	return nil
+	return a.fleet.RunWorker(ctx, fleet.Worker{
+		ConfigFile: w.configFile, Workers: w.workers, JobTimeout: w.jobTimeout, RescueAfter: w.rescueAfter,
+		LockedSnooze: w.lockedSnooze, ShutdownGrace: w.shutdownGrace, UI: w.ui, Pushgateway: w.pushgateway,
+		RiverLogger: a.riverLogger(w),
+	}, logger)
 }
 
 // riverLogger is for River's own lines: warnings and errors only, unless
@@ -170,25 +120,4 @@ func (a *app) riverLogger(w *workerFlags) *slog.Logger {
 		return nil
 	}
 	return logger.With("component", "river")
-}
-
-// schedules are the organisations with a schedule, for River's periodic
-// jobs; loadConfig has checked each.
-func (a *app) schedules(configFile string) ([]queue.Schedule, error) {
-	orgs, err := loadConfig(configFile, a.getenv)
-	if err != nil {
-		return nil, err
-	}
-	var out []queue.Schedule
-	for _, o := range orgs {
-		if _, ok := o.values["schedule"]; !ok {
-			continue
-		}
-		s, err := queue.ParseSchedule(o.text("schedule"), o.text("timezone"))
-		if err != nil {
-			return nil, usageErr("%s: schedule of organisation %q %v", o.where("schedule"), o.name(), err)
-		}
-		out = append(out, queue.Schedule{Name: o.name(), Schedule: s})
-	}
-	return out, nil
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"os"
@@ -9,23 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/pgtest"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
-	"github.com/parchment-sync/parchment-sync/queue"
 )
-
-func TestVerdictOfExitCodes(t *testing.T) {
-	t.Parallel()
-	for code, want := range map[int]queue.Verdict{
-		ExitOK: queue.Done, ExitFailures: queue.Done, ExitLocked: queue.Locked,
-		ExitUsage: queue.Refused, ExitHeld: queue.Refused, ExitAborted: queue.Failed,
-	} {
-		require.Equal(t, want, verdictOf(code), "exit %d", code)
-	}
-}
 
 // Workers, enqueue and jobs need one PostgreSQL ledger; mistakes stop them
 // with exit 2 and a message naming the flag, key or variable to fix.
@@ -54,7 +42,7 @@ func TestWorkerRefusals(t *testing.T) {
 		{"bad ui", vars, []string{"worker", "--config", path, "--ui", "8081"}, "--ui must be host:port"},
 		{"sqlite worker", sqlite, []string{"worker", "--config", path}, "workers need a PostgreSQL ledger"},
 		{"sqlite enqueue", sqlite, []string{"enqueue", "--config", path}, "clinics.yaml:3 (ledger of organisation \"clinic-00\")); set the config file's ledger key"},
-		{"sqlite jobs", map[string]string{envLedgerURL: "sqlite:" + f.dir + "/x.db"}, []string{"jobs"}, "PARCHMENT_LEDGER_URL as a postgres:// URL"},
+		{"sqlite jobs", map[string]string{fleet.EnvLedgerURL: "sqlite:" + f.dir + "/x.db"}, []string{"jobs"}, "PARCHMENT_LEDGER_URL as a postgres:// URL"},
 		{"jobs both", vars, []string{"jobs", "--config", path, "--ledger", f.ledger}, "--ledger cannot be combined with --config"},
 		{"unknown org", vars, []string{"enqueue", "--config", path, "--org", "east"}, `--org "east" is not in the config file`},
 	}
@@ -106,7 +94,7 @@ func TestWorkerServesRiverUI(t *testing.T) {
 	res := f.runWith(vars, "enqueue", "--config", path)
 	require.Equal(t, ExitOK, res.code, res.stderr)
 	// With a login set, even loopback asks for it.
-	vars[envUIUsername], vars[envUIPassword] = "ops", "ui-test-password"
+	vars[fleet.EnvUIUsername], vars[fleet.EnvUIPassword] = "ops", "ui-test-password"
 	w := f.runWorker(vars, "--config", path, "--ui", "127.0.0.1:0")
 	var url string
 	require.Eventually(t, func() bool {
@@ -140,27 +128,6 @@ func TestWorkerServesRiverUI(t *testing.T) {
 	}, 30*time.Second, 100*time.Millisecond, body)
 	require.NotContains(t, body, testToken)
 	require.Equal(t, ExitOK, w.stop())
-}
-
-// The keepalives reach PostgreSQL, so a lost machine's session, and its
-// run lock, end within about a minute.
-func TestLedgerKeepalives(t *testing.T) {
-	t.Parallel()
-	url := pgtest.URL(t)
-	a := &app{getenv: func(string) string { return "" }}
-	withKA := a.withKeepalives(url)
-	require.Contains(t, withKA, "search_path=", "the URL's own parameters stay")
-	conn, err := pgx.Connect(context.Background(), withKA)
-	require.NoError(t, err)
-	defer conn.Close(context.Background())
-	var idle string
-	require.NoError(t, conn.QueryRow(context.Background(), "SHOW tcp_keepalives_idle").Scan(&idle))
-	require.Equal(t, "30", idle)
-
-	own := url + "&options=-c%20statement_timeout%3D5s"
-	require.Equal(t, own, a.withKeepalives(own), "options given are kept")
-	env := &app{getenv: func(k string) string { return map[string]string{"PGOPTIONS": "-c x=1"}[k] }}
-	require.Equal(t, url, env.withKeepalives(url), "so is PGOPTIONS")
 }
 
 func TestLedgerMigrateAddsQueue(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/parchment-sync/parchment-sync/internal/fleet"
 	"github.com/parchment-sync/parchment-sync/internal/rostertest"
 	"github.com/parchment-sync/parchment-sync/ledger"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
@@ -72,7 +73,7 @@ func (f *fixture) clinics(n, people int, extra string) (path string, vars map[st
 	path = filepath.Join(f.dir, "clinics.yaml")
 	require.NoError(f.t, os.WriteFile(path, []byte(cfg.String()), 0o600))
 	vars = map[string]string{
-		envToken: testToken, envOrganizationSecret: parchmenttest.DefaultOrganizationSecret,
+		fleet.EnvToken: testToken, fleet.EnvOrganizationSecret: parchmenttest.DefaultOrganizationSecret,
 		"TEST_API": f.server.URL, "TEST_LEDGER": f.ledger,
 	}
 	return path, vars, names
