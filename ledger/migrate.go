@@ -2,12 +2,11 @@ package ledger
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
@@ -25,21 +24,20 @@ const migrateLockKey = `SELECT hashtextextended(format('parchment-sync migrate %
 
 // migratePostgresAt is Migrate for a postgres:// URL.
 func migratePostgresAt(ctx context.Context, url string, logger *slog.Logger) ([]int64, error) {
-	pool, err := connect(ctx, url)
+	s, err := openPostgres(ctx, url, logger, false)
 	if err != nil {
 		return nil, err
 	}
-	defer pool.Close()
-	return migrate(ctx, pool, logger)
+	defer s.Close()
+	return migrate(ctx, s, logger)
 }
 
-func migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) ([]int64, error) {
-	provider, closeProvider, err := newProvider(ctx, pool, logger)
+// migrate applies s's pending migrations.
+func migrate(ctx context.Context, s *Store, logger *slog.Logger) ([]int64, error) {
+	provider, err := s.dialect.provider(ctx, s.write, logger)
 	if err != nil {
 		return nil, err
 	}
-	defer closeProvider()
-
 	return up(ctx, provider, logger)
 }
 
@@ -65,20 +63,19 @@ func up(ctx context.Context, provider *goose.Provider, logger *slog.Logger) ([]i
 	return applied, nil
 }
 
-// newProvider builds goose over pool through database/sql, with a session
-// lock so that concurrent first uses apply each migration once.
-func newProvider(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) (*goose.Provider, func(), error) {
+// provider builds goose with a session lock, so that concurrent first
+// uses apply each migration once.
+func (*postgresDialect) provider(ctx context.Context, db *sql.DB, logger *slog.Logger) (*goose.Provider, error) {
 	var lockID int64
-	if err := pool.QueryRow(ctx, migrateLockKey).Scan(&lockID); err != nil {
-		return nil, nil, fmt.Errorf("ledger: migrate: derive lock key: %w", err)
+	if err := db.QueryRowContext(ctx, migrateLockKey).Scan(&lockID); err != nil {
+		return nil, fmt.Errorf("ledger: migrate: derive lock key: %w", err)
 	}
 	// Probe every second (goose's minimum) rather than every 5 s: migrations
 	// take milliseconds, and waiting first users would otherwise idle.
 	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(lockID), lock.WithLockTimeout(1, 300))
 	if err != nil {
-		return nil, nil, fmt.Errorf("ledger: migrate: %w", err)
+		return nil, fmt.Errorf("ledger: migrate: %w", err)
 	}
-	db := stdlib.OpenDBFromPool(pool)
 	provider, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS,
 		goose.WithSessionLocker(locker),
 		goose.WithTableName(versionTable),
@@ -88,8 +85,7 @@ func newProvider(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) (
 		goose.WithSlog(logger),
 	)
 	if err != nil {
-		_ = db.Close()
-		return nil, nil, fmt.Errorf("ledger: migrate: %w", err)
+		return nil, fmt.Errorf("ledger: migrate: %w", err)
 	}
-	return provider, func() { _ = db.Close() }, nil
+	return provider, nil
 }

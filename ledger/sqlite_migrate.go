@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 
@@ -20,19 +21,11 @@ func migrateSQLiteAt(ctx context.Context, path string, logger *slog.Logger) ([]i
 	return applied, nil
 }
 
-// migrate applies the SQLite migrations. The caller holds the schema lock,
-// which is what keeps concurrent first uses from applying one twice: goose
-// has no session lock for SQLite.
-func (s *SQLite) migrate(ctx context.Context, logger *slog.Logger) ([]int64, error) {
-	provider, err := s.newProvider(logger)
-	if err != nil {
-		return nil, err
-	}
-	return up(ctx, provider, logger)
-}
-
-func (s *SQLite) newProvider(logger *slog.Logger) (*goose.Provider, error) {
-	provider, err := goose.NewProvider(goose.DialectSQLite3, s.write, migrations.SQLiteFS(),
+// provider builds goose without a lock of its own: goose has no session
+// lock for SQLite, so the caller holds the schema lock, which is what keeps
+// concurrent first uses from applying a migration twice.
+func (*sqliteDialect) provider(_ context.Context, db *sql.DB, logger *slog.Logger) (*goose.Provider, error) {
+	provider, err := goose.NewProvider(goose.DialectSQLite3, db, migrations.SQLiteFS(),
 		goose.WithTableName(versionTable),
 		goose.WithDisableGlobalRegistry(true),
 		goose.WithSlog(logger),

@@ -21,7 +21,7 @@ const sqliteTableExists = `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type
 // A WAL file in a folder this process may not write opens only as
 // immutable (SQLite could not create the shared-memory file WAL readers
 // need), which is what a read-only copy is.
-func openSQLiteReadOnly(ctx context.Context, path string, logger *slog.Logger) (*SQLite, error) {
+func openSQLiteReadOnly(ctx context.Context, path string, logger *slog.Logger) (*Store, error) {
 	path, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: sqlite %s: %w", path, err)
@@ -60,7 +60,7 @@ func openSQLiteReadOnly(ctx context.Context, path string, logger *slog.Logger) (
 		return nil, err
 	}
 	// One pool serves both: a write through it fails, as it must.
-	return &SQLite{path: path, read: db, write: db, logger: logger, held: make(map[*fileLock]struct{}), readOnly: true}, nil
+	return newStore(&sqliteDialect{path: path, read: db, logger: logger}, db, db, logger, true), nil
 }
 
 // openReadOnlyDB opens path as a file: URI with SQLite's own mode
