@@ -3,10 +3,11 @@ package ledger
 import (
 	"context"
 	"database/sql"
-	"log/slog"
+	"io/fs"
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	psync "github.com/parchment-sync/parchment-sync/sync"
 )
@@ -36,19 +37,32 @@ type dialect interface {
 	// parchment_sync_entries_parchment_user_key.
 	parchmentUserTaken(err error) bool
 
-	// scanSummaries is ScanEntries' read, each database's fastest: fn's
-	// own error comes back as it is.
-	scanSummaries(ctx context.Context, organizationID string, fn func(psync.EntrySummary) error) error
+	// scanSummaries is ScanEntries' read, each database's fastest, of
+	// read (the store's readers) or of what lies beneath it: fn's own
+	// error comes back as it is.
+	scanSummaries(ctx context.Context, read *sql.DB, organizationID string, fn func(psync.EntrySummary) error) error
 	// lock takes the run locks of every organisation in ids, all or none,
 	// without waiting: one held by anyone else fails wrapping
 	// psync.ErrLocked.
 	lock(ctx context.Context, ids []string) (heldLocks, error)
-	// provider is goose over db with this database's migrations and, where
-	// the database offers one, a lock serialising concurrent migrators.
-	provider(ctx context.Context, db *sql.DB, logger *slog.Logger) (*goose.Provider, error)
+	// migrations are this database's schema history: the SQL differs, so
+	// each has its own.
+	migrations() migrationSet
+	// migrationLock is goose's lock serialising concurrent migrators over
+	// db, or nil where the caller holds one of its own.
+	migrationLock(ctx context.Context, db *sql.DB) (lock.SessionLocker, error)
 	// close releases what the dialect holds beyond the store's pools, once
 	// they are closed.
 	close()
+}
+
+// migrationSet is a database's migrations as goose reads them.
+type migrationSet struct {
+	goose goose.Dialect
+	files fs.FS
+	// tableExists says whether goose's table is there, without creating
+	// it (goose would).
+	tableExists string
 }
 
 // heldLocks are run locks a dialect's lock took.

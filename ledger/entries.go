@@ -63,7 +63,7 @@ func (s *Store) ScanEntries(ctx context.Context, organizationID string, fn func(
 		return errEmptyOrganization
 	}
 	var stop error // fn's own error, returned as it is
-	err := s.dialect.scanSummaries(ctx, organizationID, func(e psync.EntrySummary) error {
+	err := s.dialect.scanSummaries(ctx, s.read, organizationID, func(e psync.EntrySummary) error {
 		stop = fn(e)
 		return stop
 	})

@@ -75,7 +75,7 @@ func TestMigrationsDownAndUpAgain(t *testing.T) {
 	store, _ := setup(t)
 	ctx := t.Context()
 
-	provider, err := store.dialect.provider(ctx, store.write, store.logger)
+	provider, err := store.provider(ctx)
 	require.NoError(t, err)
 
 	_, err = provider.DownTo(ctx, 0)

@@ -28,7 +28,7 @@ func OpenPostgres(ctx context.Context, url string, logger *slog.Logger) (*Store,
 	if err != nil {
 		return nil, err
 	}
-	if _, err := migrate(ctx, s, logger); err != nil {
+	if _, err := migrate(ctx, s); err != nil {
 		s.Close()
 		return nil, err
 	}

@@ -5,12 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-
-	"github.com/parchment-sync/parchment-sync/migrations"
 )
-
-// postgresTableExists says whether goose's table is in the search path.
-const postgresTableExists = `SELECT to_regclass('` + versionTable + `') IS NOT NULL`
 
 // openPostgresReadOnly connects with every transaction read-only, so not
 // even a bug could write, and neither creates nor migrates the schema.
@@ -19,11 +14,7 @@ func openPostgresReadOnly(ctx context.Context, url string, logger *slog.Logger) 
 	if err != nil {
 		return nil, err
 	}
-	pending, err := pendingMigrations(ctx, s.read, migrations.FS, postgresTableExists)
-	if err == nil {
-		err = schemaCurrent(pending)
-	}
-	if err != nil {
+	if err := s.schemaCurrent(ctx); err != nil {
 		s.Close()
 		if errors.Is(err, ErrNoLedger) {
 			return nil, fmt.Errorf("%w: no ledger tables in the database's schema", ErrNoLedger)

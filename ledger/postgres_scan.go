@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -11,9 +12,10 @@ import (
 	psync "github.com/parchment-sync/parchment-sync/sync"
 )
 
-// scanSummaries reads as few columns as it can through pgx itself, and
-// decodes their raw bytes: database/sql would convert every value first.
-func (d *postgresDialect) scanSummaries(ctx context.Context, organizationID string, fn func(psync.EntrySummary) error) error {
+// scanSummaries reads as few columns as it can through the pgx pool
+// itself, and decodes their raw bytes: database/sql would convert every
+// value first.
+func (d *postgresDialect) scanSummaries(ctx context.Context, _ *sql.DB, organizationID string, fn func(psync.EntrySummary) error) error {
 	rows, err := d.pool.Query(ctx, postgresSummaryQuery, postgresSummaryFormats, organizationID)
 	if err != nil {
 		return err

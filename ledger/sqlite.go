@@ -30,7 +30,6 @@ type sqliteDialect struct {
 	// file is the database file's shared descriptor, for locks; nil for a
 	// read-only handle, which takes none.
 	file   *ledgerFile
-	read   *sql.DB
 	logger *slog.Logger
 }
 
@@ -71,13 +70,13 @@ func openSQLite(ctx context.Context, path string, logger *slog.Logger) (*Store, 
 		return nil, nil, err
 	}
 	defer unlock()
-	write, err := d.connect(ctx)
+	write, read, err := d.connect(ctx)
 	if err != nil {
 		d.close()
 		return nil, nil, err
 	}
-	s := newStore(d, write, d.read, logger, false)
-	applied, err := migrate(ctx, s, logger)
+	s := newStore(d, write, read, logger, false)
+	applied, err := migrate(ctx, s)
 	if err != nil {
 		s.Close()
 		return nil, nil, err
@@ -112,9 +111,9 @@ func (d *sqliteDialect) close() {
 	}
 }
 
-// connect opens the readers (d.read) and returns the writer, having checked
-// the file is a database in WAL mode.
-func (d *sqliteDialect) connect(ctx context.Context) (*sql.DB, error) {
+// connect opens the writer and the readers, having checked the file is a
+// database in WAL mode.
+func (d *sqliteDialect) connect(ctx context.Context) (write, read *sql.DB, err error) {
 	// The path is the one this process first opened the file by, whatever
 	// name this handle was given (sqlite_file.go). It is a plain file
 	// name, not a file: URI, so SQLite reads no settings from it;
@@ -132,21 +131,21 @@ func (d *sqliteDialect) connect(ctx context.Context) (*sql.DB, error) {
 	// Foreign keys are off unless asked for, per connection.
 	busy := fmt.Sprintf("busy_timeout(%d)", sqliteBusyTimeout.Milliseconds())
 	// journal_mode is kept in the file: the writer sets it for all.
-	write, err := sql.Open("sqlite", dsn(busy, "foreign_keys(1)", "synchronous(FULL)", "journal_mode(WAL)")+"&_txlock=immediate")
+	write, err = sql.Open("sqlite", dsn(busy, "foreign_keys(1)", "synchronous(FULL)", "journal_mode(WAL)")+"&_txlock=immediate")
 	if err != nil {
-		return nil, fmt.Errorf("%w: sqlite %s: %w", ErrUnreachable, d.path, err)
+		return nil, nil, fmt.Errorf("%w: sqlite %s: %w", ErrUnreachable, d.path, err)
 	}
 	write.SetMaxOpenConns(1)
 	// query_only: a read that slipped onto this pool could not write
 	// around the writer.
-	d.read, err = sql.Open("sqlite", dsn(busy, "foreign_keys(1)", "query_only(1)"))
+	read, err = sql.Open("sqlite", dsn(busy, "foreign_keys(1)", "query_only(1)"))
 	if err != nil {
 		_ = write.Close()
-		return nil, fmt.Errorf("%w: sqlite %s: %w", ErrUnreachable, d.path, err)
+		return nil, nil, fmt.Errorf("%w: sqlite %s: %w", ErrUnreachable, d.path, err)
 	}
 	readers := max(4, runtime.NumCPU())
-	d.read.SetMaxOpenConns(readers)
-	d.read.SetMaxIdleConns(readers)
+	read.SetMaxOpenConns(readers)
+	read.SetMaxIdleConns(readers)
 
 	var mode string
 	err = write.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode)
@@ -157,14 +156,14 @@ func (d *sqliteDialect) connect(ctx context.Context) (*sql.DB, error) {
 		// systems may not offer.
 		err = fmt.Errorf("journal mode is %s, not WAL (is the file on a network file system?)", mode)
 	default:
-		err = d.read.PingContext(ctx)
+		err = read.PingContext(ctx)
 	}
 	if err != nil {
 		_ = write.Close()
-		_ = d.read.Close()
-		return nil, fmt.Errorf("%w: sqlite %s: %w", ErrUnreachable, d.path, err)
+		_ = read.Close()
+		return nil, nil, fmt.Errorf("%w: sqlite %s: %w", ErrUnreachable, d.path, err)
 	}
-	return write, nil
+	return write, read, nil
 }
 
 // sqliteTime is how the SQLite ledger writes times: UTC, microseconds (what

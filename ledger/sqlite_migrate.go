@@ -3,10 +3,10 @@ package ledger
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"log/slog"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/parchment-sync/parchment-sync/migrations"
 )
@@ -21,17 +21,16 @@ func migrateSQLiteAt(ctx context.Context, path string, logger *slog.Logger) ([]i
 	return applied, nil
 }
 
-// provider builds goose without a lock of its own: goose has no session
-// lock for SQLite, so the caller holds the schema lock, which is what keeps
-// concurrent first uses from applying a migration twice.
-func (*sqliteDialect) provider(_ context.Context, db *sql.DB, logger *slog.Logger) (*goose.Provider, error) {
-	provider, err := goose.NewProvider(goose.DialectSQLite3, db, migrations.SQLiteFS(),
-		goose.WithTableName(versionTable),
-		goose.WithDisableGlobalRegistry(true),
-		goose.WithSlog(logger),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: migrate: %w", err)
+func (*sqliteDialect) migrations() migrationSet {
+	return migrationSet{
+		goose: goose.DialectSQLite3, files: migrations.SQLiteFS(),
+		tableExists: `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '` + versionTable + `')`,
 	}
-	return provider, nil
+}
+
+// migrationLock is none: goose has no session lock for SQLite, so the
+// caller holds the schema lock, which is what keeps concurrent first uses
+// from applying a migration twice.
+func (*sqliteDialect) migrationLock(context.Context, *sql.DB) (lock.SessionLocker, error) {
+	return nil, nil
 }

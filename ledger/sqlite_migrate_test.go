@@ -73,7 +73,7 @@ func TestSQLiteMigrationsDownAndUpAgain(t *testing.T) {
 	store, _ := openSQLiteTest(t)
 	ctx := t.Context()
 
-	provider, err := store.dialect.provider(ctx, store.write, store.logger)
+	provider, err := store.provider(ctx)
 	require.NoError(t, err)
 	_, err = provider.DownTo(ctx, 0)
 	require.NoError(t, err)

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -15,8 +16,8 @@ import (
 // in the digest's place), and talks to the driver directly: database/sql's
 // per-row locking and reflective Scan cost as much as SQLite's own
 // stepping.
-func (d *sqliteDialect) scanSummaries(ctx context.Context, organizationID string, fn func(psync.EntrySummary) error) error {
-	conn, err := d.read.Conn(ctx)
+func (*sqliteDialect) scanSummaries(ctx context.Context, read *sql.DB, organizationID string, fn func(psync.EntrySummary) error) error {
+	conn, err := read.Conn(ctx)
 	if err != nil {
 		return err
 	}
