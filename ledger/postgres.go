@@ -2,13 +2,13 @@ package ledger
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // OpenPostgres connects to the ledger at url, checks it answers and applies any
@@ -41,22 +41,17 @@ func openPostgres(ctx context.Context, url string, logger *slog.Logger, readOnly
 	if readOnly {
 		edits = append(edits, func(c *pgxpool.Config) { c.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on" })
 	}
-	pool, err := connect(ctx, url, edits...)
+	db, err := connect(ctx, url, edits...)
 	if err != nil {
 		return nil, err
 	}
-	// database/sql over the pool for everything written once; the pool
-	// itself for what only PostgreSQL does (postgres_lock.go,
-	// postgres_scan.go).
-	db := stdlib.OpenDBFromPool(pool)
-	return newStore(&postgresDialect{pool: pool, logger: logger}, db, db, logger, readOnly), nil
+	return newStore(&postgresDialect{db: db}, db, db, logger, readOnly), nil
 }
 
-// postgresDialect is the Store's PostgreSQL: a pgx pool.
-type postgresDialect struct {
-	pool   *pgxpool.Pool
-	logger *slog.Logger
-}
+// postgresDialect is the Store's PostgreSQL: database/sql over pgx, whose
+// own connection (stdlib.Conn) serves what only PostgreSQL does
+// (postgres_lock.go, postgres_scan.go).
+type postgresDialect struct{ db *sql.DB }
 
 // timeValue is nil-free: timestamptz takes the time as it is.
 func (*postgresDialect) timeValue(t time.Time) any { return orNow(t) }
@@ -84,4 +79,5 @@ func (*postgresDialect) parchmentUserTaken(err error) bool {
 	return ok && pgErr.Code == uniqueViolation && pgErr.ConstraintName == "parchment_sync_entries_parchment_user_key"
 }
 
-func (d *postgresDialect) close() { d.pool.Close() }
+// close: the store closes the one pool.
+func (*postgresDialect) close() {}

@@ -2,12 +2,14 @@ package ledger
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	psync "github.com/parchment-sync/parchment-sync/sync"
 )
@@ -24,14 +26,14 @@ const abandonTimeout = 5 * time.Second
 // pool until unlock: Copy holds many at once, and a connection each would
 // drain the pool. Should the connection die, PostgreSQL drops its locks.
 func (d *postgresDialect) lock(ctx context.Context, ids []string) (heldLocks, error) {
-	conn, err := d.pool.Acquire(ctx)
+	conn, err := d.db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: lock %s: %w", strings.Join(ids, ", "), err)
 	}
 	l := &advisoryLocks{conn: conn}
 	for _, id := range ids {
 		var locked bool
-		if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(`+runLockKey+`)`, id).Scan(&locked); err != nil {
+		if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(`+runLockKey+`)`, id).Scan(&locked); err != nil {
 			// The server may have granted the lock before the failure: close the
 			// session rather than pool a connection that might hold it.
 			l.drop()
@@ -49,7 +51,7 @@ func (d *postgresDialect) lock(ctx context.Context, ids []string) (heldLocks, er
 
 // advisoryLocks are one connection's held run locks.
 type advisoryLocks struct {
-	conn            *pgxpool.Conn
+	conn            *sql.Conn
 	organizationIDs []string
 }
 
@@ -59,7 +61,7 @@ type advisoryLocks struct {
 func (l *advisoryLocks) unlock(ctx context.Context) error {
 	for _, id := range l.organizationIDs {
 		var unlocked bool
-		err := l.conn.QueryRow(ctx, `SELECT pg_advisory_unlock(`+runLockKey+`)`, id).Scan(&unlocked)
+		err := l.conn.QueryRowContext(ctx, `SELECT pg_advisory_unlock(`+runLockKey+`)`, id).Scan(&unlocked)
 		if err == nil && !unlocked {
 			err = errors.New("lock was no longer held")
 		}
@@ -68,16 +70,18 @@ func (l *advisoryLocks) unlock(ctx context.Context) error {
 			return fmt.Errorf("ledger: unlock %s (connection closed, which drops the lock): %w", id, err)
 		}
 	}
-	l.conn.Release()
-	return nil
+	return l.conn.Close()
 }
 
-// drop closes the session so the server drops its locks; the pool discards
-// a closed connection on Release. The caller's context may be the reason
-// for closing, so it gets a fresh one.
+// drop closes the session so the server drops its locks; database/sql
+// discards a connection whose Raw says it is bad. The caller's context may
+// be the reason for closing, so it gets a fresh one.
 func (l *advisoryLocks) drop() {
 	ctx, cancel := context.WithTimeout(context.Background(), abandonTimeout)
 	defer cancel()
-	_ = l.conn.Conn().Close(ctx)
-	l.conn.Release()
+	_ = l.conn.Raw(func(dc any) error {
+		_ = dc.(*stdlib.Conn).Conn().Close(ctx)
+		return driver.ErrBadConn
+	})
+	_ = l.conn.Close()
 }

@@ -8,29 +8,37 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	psync "github.com/parchment-sync/parchment-sync/sync"
 )
 
-// scanSummaries reads as few columns as it can through the pgx pool
-// itself, and decodes their raw bytes: database/sql would convert every
+// scanSummaries reads as few columns as it can through pgx's own
+// connection, and decodes their raw bytes: database/sql would convert every
 // value first.
-func (d *postgresDialect) scanSummaries(ctx context.Context, _ *sql.DB, organizationID string, fn func(psync.EntrySummary) error) error {
-	rows, err := d.pool.Query(ctx, postgresSummaryQuery, postgresSummaryFormats, organizationID)
+func (*postgresDialect) scanSummaries(ctx context.Context, read *sql.DB, organizationID string, fn func(psync.EntrySummary) error) error {
+	conn, err := read.Conn(ctx)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := decodeSummary(rows.RawValues())
+	defer func() { _ = conn.Close() }()
+	return conn.Raw(func(dc any) error {
+		rows, err := dc.(*stdlib.Conn).Conn().Query(ctx, postgresSummaryQuery, postgresSummaryFormats, organizationID)
 		if err != nil {
 			return err
 		}
-		if err := fn(e); err != nil {
-			return err
+		defer rows.Close()
+		for rows.Next() {
+			e, err := decodeSummary(rows.RawValues())
+			if err != nil {
+				return err
+			}
+			if err := fn(e); err != nil {
+				return err
+			}
 		}
-	}
-	return rows.Err()
+		return rows.Err()
+	})
 }
 
 // postgresSummaryQuery is ScanEntries' query. Fields are read only for
