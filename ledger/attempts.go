@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,11 +16,11 @@ const attemptsPerInsert = 500
 
 // insertAttempts stores attempts a few hundred rows per statement, so a
 // commit's attempts reach the database in one round trip.
-func (s *Store) insertAttempts(ctx context.Context, tx *sql.Tx, organizationID string, attempts []psync.Attempt) error {
+func (s *Store) insertAttempts(ctx context.Context, tx querier, organizationID string, attempts []psync.Attempt) error {
 	for len(attempts) > 0 {
 		n := min(len(attempts), attemptsPerInsert)
 		query, args := s.attemptsInsert(organizationID, attempts[:n])
-		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+		if _, err := tx.exec(ctx, query, args...); err != nil {
 			return fmt.Errorf("attempts: %w", err)
 		}
 		attempts = attempts[n:]
@@ -54,14 +53,14 @@ func (s *Store) attemptsInsert(organizationID string, attempts []psync.Attempt) 
 // Attempts reads back the attempts of run runID in the order they were
 // stored. Durations keep microsecond precision.
 func (s *Store) Attempts(ctx context.Context, runID int64) ([]psync.Attempt, error) {
-	rows, err := s.read.QueryContext(ctx, `
+	rows, err := s.reader.query(ctx, `
 		SELECT run_id, operation, COALESCE(external_user_id, ''), http_status,
 			COALESCE(request_id, ''), COALESCE(error, ''), `+s.dialect.durationMicros()+`, attempted_at
 		FROM parchment_sync_attempts WHERE run_id = $1 ORDER BY id`, runID)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: read attempts of run %d: %w", runID, err)
 	}
-	defer func() { _ = rows.Close() }()
+	defer rows.Close()
 	attempts := []psync.Attempt{}
 	for rows.Next() {
 		var (

@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -18,7 +17,7 @@ func (s *Store) Commit(ctx context.Context, organizationID string, c psync.Commi
 	if organizationID == "" {
 		return errEmptyOrganization
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx querier) error {
 		if c.Forget != "" {
 			if err := s.forget(ctx, tx, organizationID, c.Forget); err != nil {
 				return err
@@ -37,21 +36,21 @@ func (s *Store) Commit(ctx context.Context, organizationID string, c psync.Commi
 	return nil
 }
 
-func (s *Store) forget(ctx context.Context, tx *sql.Tx, organizationID, externalUserID string) error {
-	res, err := tx.ExecContext(ctx, `
+func (s *Store) forget(ctx context.Context, tx querier, organizationID, externalUserID string) error {
+	n, err := tx.exec(ctx, `
 		DELETE FROM parchment_sync_entries
 		WHERE organization_id = $1 AND external_user_id = $2 AND state = 'pending'`,
 		organizationID, externalUserID)
 	if err != nil {
 		return fmt.Errorf("forget %s: %w", externalUserID, err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n > 0 {
-		return err
+	if n > 0 {
+		return nil
 	}
 	// Nothing pending went: say so when a synced entry stays, so a refused
 	// forget can be told from one of nobody.
 	var kept bool
-	if err := tx.QueryRowContext(ctx, `
+	if err := tx.queryRow(ctx, `
 		SELECT EXISTS (SELECT 1 FROM parchment_sync_entries
 			WHERE organization_id = $1 AND external_user_id = $2)`,
 		organizationID, externalUserID).Scan(&kept); err != nil {
@@ -64,7 +63,7 @@ func (s *Store) forget(ctx context.Context, tx *sql.Tx, organizationID, external
 	return nil
 }
 
-func (s *Store) putEntry(ctx context.Context, tx *sql.Tx, organizationID string, e *psync.Entry) error {
+func (s *Store) putEntry(ctx context.Context, tx querier, organizationID string, e *psync.Entry) error {
 	fields := e.Fields
 	if fields == nil {
 		fields = map[string]string{}
@@ -77,7 +76,7 @@ func (s *Store) putEntry(ctx context.Context, tx *sql.Tx, organizationID string,
 	// another Parchment user: only a second writer (a lost run lock) could
 	// ask for that, and it must not win. The upsert's WHERE then leaves the
 	// row alone, and no row changes.
-	res, err := tx.ExecContext(ctx, `
+	n, err := tx.exec(ctx, `
 		INSERT INTO parchment_sync_entries
 			(organization_id, external_user_id, parchment_user_id, state, email, fields,
 			 disabled_run_id, absent_runs, digest, created_at, updated_at)
@@ -103,7 +102,7 @@ func (s *Store) putEntry(ctx context.Context, tx *sql.Tx, organizationID string,
 	if err != nil {
 		return fmt.Errorf("entry %s: %w", e.ExternalUserID, err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
+	if n == 0 {
 		return fmt.Errorf("entry %s: %w", e.ExternalUserID, psync.ErrSyncedEntry)
 	}
 	return nil

@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
@@ -75,7 +74,7 @@ func Copy(ctx context.Context, from, to Ledger) ([]Copied, error) {
 	}
 
 	var copied []Copied
-	err = dst.inTx(ctx, func(tx *sql.Tx) error {
+	err = dst.inTx(ctx, func(tx querier) error {
 		w := importer{store: dst, tx: tx}
 		var taken []string
 		for _, org := range orgs {

@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	psync "github.com/parchment-sync/parchment-sync/sync"
@@ -10,7 +9,7 @@ import (
 
 // organizations lists every organisation with entries or runs, sorted.
 func (s *Store) organizations(ctx context.Context) ([]string, error) {
-	orgs, err := column[string](ctx, s.read, `
+	orgs, err := column[string](ctx, s.reader, `
 		SELECT organization_id FROM parchment_sync_entries
 		UNION SELECT organization_id FROM parchment_sync_runs
 		ORDER BY 1`)
@@ -22,7 +21,7 @@ func (s *Store) organizations(ctx context.Context) ([]string, error) {
 
 // runIDs lists the organisation's runs, oldest first.
 func (s *Store) runIDs(ctx context.Context, organizationID string) ([]int64, error) {
-	ids, err := column[int64](ctx, s.read, `
+	ids, err := column[int64](ctx, s.reader, `
 		SELECT id FROM parchment_sync_runs WHERE organization_id = $1
 		ORDER BY started_at, id`, organizationID)
 	if err != nil {
@@ -32,12 +31,12 @@ func (s *Store) runIDs(ctx context.Context, organizationID string) ([]int64, err
 }
 
 // column reads a one-column query.
-func column[T any](ctx context.Context, db *sql.DB, query string, args ...any) ([]T, error) {
-	rows, err := db.QueryContext(ctx, query, args...)
+func column[T any](ctx context.Context, q querier, query string, args ...any) ([]T, error) {
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = rows.Close() }()
+	defer rows.Close()
 	var out []T
 	for rows.Next() {
 		var v T
@@ -52,12 +51,12 @@ func column[T any](ctx context.Context, db *sql.DB, query string, args ...any) (
 // importer writes inside Copy's destination transaction.
 type importer struct {
 	store *Store
-	tx    *sql.Tx
+	tx    querier
 }
 
 func (w importer) hasEntries(ctx context.Context, organizationID string) (bool, error) {
 	var has bool
-	err := w.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM parchment_sync_entries WHERE organization_id = $1)`,
+	err := w.tx.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM parchment_sync_entries WHERE organization_id = $1)`,
 		organizationID).Scan(&has)
 	return has, err
 }
@@ -70,7 +69,7 @@ func (w importer) run(ctx context.Context, run psync.Run) (int64, error) {
 		return 0, err
 	}
 	var taken bool
-	if err := w.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM parchment_sync_runs WHERE id = $1)`, run.ID).Scan(&taken); err != nil {
+	if err := w.tx.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM parchment_sync_runs WHERE id = $1)`, run.ID).Scan(&taken); err != nil {
 		return 0, fmt.Errorf("insert: %w", err)
 	}
 	var finished any // NULL while running
@@ -85,7 +84,7 @@ func (w importer) run(ctx context.Context, run psync.Run) (int64, error) {
 		args = append(args, run.ID)
 	}
 	var id int64
-	err = w.tx.QueryRowContext(ctx, `
+	err = w.tx.queryRow(ctx, `
 		INSERT INTO parchment_sync_runs
 			(`+idColumn+`organization_id, mode, source, started_at, finished_at, outcome, counts, changes, failures, error)
 		`+keep+` VALUES (`+idValue+`$1, $2, $3, $4, $5, $6, $7, $8, $9, NULLIF($10, ''))
@@ -94,7 +93,7 @@ func (w importer) run(ctx context.Context, run psync.Run) (int64, error) {
 		return 0, fmt.Errorf("insert: %w", err)
 	}
 	if after := w.store.dialect.afterRunIDs(); after != "" && !taken {
-		if _, err := w.tx.ExecContext(ctx, after); err != nil {
+		if _, err := w.tx.exec(ctx, after); err != nil {
 			return 0, fmt.Errorf("insert: %w", err)
 		}
 	}

@@ -33,13 +33,13 @@ func (s *Store) Entries(ctx context.Context, organizationID string) (map[string]
 	if organizationID == "" {
 		return nil, errEmptyOrganization
 	}
-	rows, err := s.read.QueryContext(ctx, `
+	rows, err := s.reader.query(ctx, `
 		SELECT external_user_id, `+entryColumns+`
 		FROM parchment_sync_entries WHERE organization_id = $1`, organizationID)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: read entries: %w", err)
 	}
-	defer func() { _ = rows.Close() }()
+	defer rows.Close()
 
 	entries := make(map[string]psync.Entry)
 	for rows.Next() {
@@ -82,7 +82,7 @@ func (s *Store) Entry(ctx context.Context, organizationID, externalUserID string
 		return psync.Entry{}, false, errEmptyOrganization
 	}
 	e := psync.Entry{ExternalUserID: externalUserID}
-	err := scanEntry(s.read.QueryRowContext(ctx, `
+	err := scanEntry(s.reader.queryRow(ctx, `
 		SELECT `+entryColumns+`
 		FROM parchment_sync_entries WHERE organization_id = $1 AND external_user_id = $2`,
 		organizationID, externalUserID), &e)

@@ -45,12 +45,16 @@ func openPostgres(ctx context.Context, url string, logger *slog.Logger, readOnly
 	if err != nil {
 		return nil, err
 	}
-	return newStore(&postgresDialect{db: db}, db, db, logger, readOnly), nil
+	s := newStore(&postgresDialect{db: db}, db, db, logger, readOnly)
+	s.writer = pgxDB{db}
+	s.reader = s.writer
+	return s, nil
 }
 
 // postgresDialect is the Store's PostgreSQL: database/sql over pgx, whose
 // own connection (stdlib.Conn) serves what only PostgreSQL does
-// (postgres_lock.go, postgres_scan.go).
+// (postgres_lock.go, postgres_scan.go) and runs the store's statements
+// (pgxDB, querier.go).
 type postgresDialect struct{ db *sql.DB }
 
 // timeValue is nil-free: timestamptz takes the time as it is.

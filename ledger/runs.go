@@ -26,18 +26,18 @@ func (s *Store) StartRun(ctx context.Context, run psync.Run) (int64, error) {
 		outcome = outcomeRunning
 	}
 	var id int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx querier) error {
 		if run.Mode == string(psync.ModeApply) {
 			// The caller holds the organisation's lock: an earlier apply
 			// still "running" died without recording its end.
-			if _, err := tx.ExecContext(ctx, `
+			if _, err := tx.exec(ctx, `
 				UPDATE parchment_sync_runs SET outcome = $2
 				WHERE organization_id = $1 AND mode = 'apply' AND outcome = 'running'`,
 				run.OrganizationID, psync.OutcomeAbandoned); err != nil {
 				return err
 			}
 		}
-		return tx.QueryRowContext(ctx, `
+		return tx.queryRow(ctx, `
 			INSERT INTO parchment_sync_runs (organization_id, mode, source, started_at, outcome)
 			VALUES ($1, $2, $3, $4, $5)
 			RETURNING id`,
@@ -62,17 +62,14 @@ func (s *Store) FinishRun(ctx context.Context, run psync.Run) error {
 	// In a transaction, though one statement: SQLite's begins IMMEDIATE,
 	// so a writer in another process is waited for rather than failing
 	// the upgrade from a read.
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `
+	err = s.inTx(ctx, func(tx querier) error {
+		var err error
+		affected, err = tx.exec(ctx, `
 			UPDATE parchment_sync_runs
 			SET finished_at = $3, outcome = $4, counts = $5, changes = $6, failures = $7, error = NULLIF($8, '')
 			WHERE id = $1 AND organization_id = $2`,
 			run.ID, run.OrganizationID, s.dialect.timeValue(run.FinishedAt), run.Outcome, counts,
 			string(report.changes), string(report.failures), run.Error)
-		if err != nil {
-			return err
-		}
-		affected, err = res.RowsAffected()
 		return err
 	})
 	if err != nil {
@@ -121,7 +118,7 @@ func scanRun(row interface{ Scan(...any) error }) (psync.Run, error) {
 // Run reads back the run with id, report included; FinishedAt is zero while
 // it is running.
 func (s *Store) Run(ctx context.Context, id int64) (psync.Run, error) {
-	run, err := scanRun(s.read.QueryRowContext(ctx, `SELECT `+runColumns+` FROM parchment_sync_runs WHERE id = $1`, id))
+	run, err := scanRun(s.reader.queryRow(ctx, `SELECT `+runColumns+` FROM parchment_sync_runs WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return psync.Run{}, fmt.Errorf("%w: %d", ErrNoRun, id)
 	}
@@ -137,7 +134,7 @@ func (s *Store) Runs(ctx context.Context, filter RunFilter) ([]psync.Run, error)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.read.QueryContext(ctx, `
+	rows, err := s.reader.query(ctx, `
 		SELECT `+runColumns+` FROM parchment_sync_runs
 		WHERE $1 = '' OR organization_id = $1
 		ORDER BY started_at DESC, id DESC
@@ -145,7 +142,7 @@ func (s *Store) Runs(ctx context.Context, filter RunFilter) ([]psync.Run, error)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: read runs: %w", err)
 	}
-	defer func() { _ = rows.Close() }()
+	defer rows.Close()
 	runs := []psync.Run{}
 	for rows.Next() {
 		run, err := scanRun(rows)

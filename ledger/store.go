@@ -18,7 +18,11 @@ type Store struct {
 	// write takes every write; read every read. PostgreSQL's are one pool;
 	// SQLite's writer is a single connection beside a pool of readers.
 	write, read *sql.DB
-	logger      *slog.Logger
+	// writer and reader run the store's statements: over write and read,
+	// or, for PostgreSQL, over pgx itself (querier.go).
+	writer database
+	reader querier
+	logger *slog.Logger
 	// readOnly handles (ReadOnly) take no lock, and their writes fail.
 	readOnly bool
 
@@ -31,7 +35,10 @@ type Store struct {
 var _ psync.Store = (*Store)(nil)
 
 func newStore(d dialect, write, read *sql.DB, logger *slog.Logger, readOnly bool) *Store {
-	return &Store{dialect: d, write: write, read: read, logger: logger, readOnly: readOnly, held: make(map[*runLock]struct{})}
+	return &Store{
+		dialect: d, write: write, read: read, writer: sqlDB{write}, reader: sqlDB{read},
+		logger: logger, readOnly: readOnly, held: make(map[*runLock]struct{}),
+	}
 }
 
 // Close ends any run lock still held, then closes the database. Later calls
@@ -65,16 +72,8 @@ func (s *Store) closeDBs() {
 }
 
 // inTx runs fn in a write transaction, committed only if fn succeeds.
-func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+func (s *Store) inTx(ctx context.Context, fn func(querier) error) error {
+	return s.writer.inTx(ctx, fn)
 }
 
 // dbTime scans a time as either database gives it: PostgreSQL's
