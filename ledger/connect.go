@@ -2,11 +2,13 @@ package ledger
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // ErrUnreachable wraps every failure to connect to or ping the ledger, so the
@@ -19,7 +21,13 @@ const defaultConnectTimeout = 10 * time.Second
 
 // connect builds a pool for url and pings it. Errors never carry url: it may
 // hold a password.
-func connect(ctx context.Context, url string, edits ...func(*pgxpool.Config)) (*pgxpool.Pool, error) {
+//
+// The pool is database/sql's, sized and aged as pgxpool would be from the
+// URL's pool_* parameters: one pool keeps the connection budget the URL
+// gives, and database/sql's keeps its connections wrapped between uses,
+// where one over pgxpool would wrap each anew, which cost a commit a
+// tenth of its CPU.
+func connect(ctx context.Context, url string, edits ...func(*pgxpool.Config)) (*sql.DB, error) {
 	config, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// pgx's parse error quotes the URL (password redacted only on a best
@@ -35,14 +43,15 @@ func connect(ctx context.Context, url string, edits ...func(*pgxpool.Config)) (*
 	for _, edit := range edits {
 		edit(config)
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, config)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
-	}
-	if err := pool.Ping(ctx); err != nil {
-		pool.Close()
+	db := stdlib.OpenDB(*config.ConnConfig)
+	db.SetMaxOpenConns(int(config.MaxConns))
+	db.SetMaxIdleConns(int(config.MaxConns))
+	db.SetConnMaxLifetime(config.MaxConnLifetime)
+	db.SetConnMaxIdleTime(config.MaxConnIdleTime)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
 		// pgx's connect error names host, user and database, never the password.
 		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
 	}
-	return pool, nil
+	return db, nil
 }

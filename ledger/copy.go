@@ -7,8 +7,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-
-	psync "github.com/parchment-sync/parchment-sync/sync"
 )
 
 // ErrDestinationHasEntries is returned by Copy when the destination already
@@ -22,35 +20,6 @@ type Copied struct {
 	Entries        int
 	Runs           int
 	Attempts       int
-}
-
-// copySource is what Copy reads beyond a Ledger's methods.
-type copySource interface {
-	Ledger
-	// organizations lists every organisation with entries or runs, sorted.
-	organizations(ctx context.Context) ([]string, error)
-	// runIDs lists the organisation's runs, oldest first.
-	runIDs(ctx context.Context, organizationID string) ([]int64, error)
-	lockOrganizations(ctx context.Context, ids []string) (func(context.Context) error, error)
-}
-
-// copyDestination is what Copy writes through.
-type copyDestination interface {
-	Ledger
-	lockOrganizations(ctx context.Context, ids []string) (func(context.Context) error, error)
-	// importAll runs fill in one transaction, committed only if fill
-	// succeeds.
-	importAll(ctx context.Context, fill func(importer) error) error
-}
-
-// importer writes inside importAll's transaction.
-type importer interface {
-	hasEntries(ctx context.Context, organizationID string) (bool, error)
-	// run stores run as it is, outcome, end and report included, under a
-	// new id, which it returns.
-	run(ctx context.Context, run psync.Run) (int64, error)
-	attempts(ctx context.Context, organizationID string, attempts []psync.Attempt) error
-	entry(ctx context.Context, organizationID string, e psync.Entry) error
 }
 
 // Copy moves every organisation's entries, runs (with their reports) and
@@ -69,11 +38,11 @@ type importer interface {
 // Both ledgers must come from this package (Open, OpenPostgres or
 // OpenSQLite). Copy returns what it copied, by organisation.
 func Copy(ctx context.Context, from, to Ledger) ([]Copied, error) {
-	src, ok := from.(copySource)
+	src, ok := from.(*Store)
 	if !ok {
 		return nil, fmt.Errorf("ledger: copy: cannot read from %T", from)
 	}
-	dst, ok := to.(copyDestination)
+	dst, ok := to.(*Store)
 	if !ok {
 		return nil, fmt.Errorf("ledger: copy: cannot write to %T", to)
 	}
@@ -105,7 +74,8 @@ func Copy(ctx context.Context, from, to Ledger) ([]Copied, error) {
 	}
 
 	var copied []Copied
-	err = dst.importAll(ctx, func(w importer) error {
+	err = dst.inTx(ctx, func(tx querier) error {
+		w := importer{store: dst, tx: tx}
 		var taken []string
 		for _, org := range orgs {
 			has, err := w.hasEntries(ctx, org)
@@ -139,7 +109,7 @@ func Copy(ctx context.Context, from, to Ledger) ([]Copied, error) {
 
 // copyOrganization writes one organisation's runs, their attempts, then its
 // entries, whose DisabledRunID names a run by its new id.
-func copyOrganization(ctx context.Context, src copySource, w importer, org string) (Copied, error) {
+func copyOrganization(ctx context.Context, src *Store, w importer, org string) (Copied, error) {
 	c := Copied{OrganizationID: org}
 	ids, err := src.runIDs(ctx, org)
 	if err != nil {
@@ -192,10 +162,3 @@ func copyOrganization(ctx context.Context, src copySource, w importer, org strin
 	}
 	return c, nil
 }
-
-var (
-	_ copySource      = (*Postgres)(nil)
-	_ copySource      = (*SQLite)(nil)
-	_ copyDestination = (*Postgres)(nil)
-	_ copyDestination = (*SQLite)(nil)
-)

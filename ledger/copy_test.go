@@ -66,7 +66,7 @@ type orgHistory struct {
 func history(t *testing.T, l Ledger) map[string]orgHistory {
 	t.Helper()
 	ctx := t.Context()
-	orgs, err := l.(copySource).organizations(ctx)
+	orgs, err := l.(*Store).organizations(ctx)
 	require.NoError(t, err)
 	out := map[string]orgHistory{}
 	for _, org := range orgs {
@@ -106,7 +106,7 @@ func history(t *testing.T, l Ledger) map[string]orgHistory {
 	return out
 }
 
-func newSQLite(t *testing.T) *SQLite {
+func newSQLite(t *testing.T) *Store {
 	t.Helper()
 	return openSQLiteAt(t, filepath.Join(t.TempDir(), "ledger.db"))
 }

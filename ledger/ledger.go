@@ -2,9 +2,11 @@
 // user each external_user_id maps to, what was last synced, and every run
 // (with its report) and HTTP exchange.
 //
-// It keeps the ledger in PostgreSQL (Postgres) or in an embedded SQLite file
-// (SQLite); Open picks one from the URL. Both pass the same contract
-// (ledger/storetest) and Copy moves a ledger from one to the other.
+// It keeps the ledger in PostgreSQL or in an embedded SQLite file; Open
+// picks one from the URL. One Store serves both, over a dialect for what
+// they do differently (dialect.go); it passes the contract
+// (ledger/storetest) on each, and Copy moves a ledger from one to the
+// other.
 package ledger
 
 import (
@@ -31,10 +33,7 @@ type Ledger interface {
 	Close()
 }
 
-var (
-	_ Ledger = (*Postgres)(nil)
-	_ Ledger = (*SQLite)(nil)
-)
+var _ Ledger = (*Store)(nil)
 
 // RunFilter selects runs for Runs.
 type RunFilter struct {

@@ -52,7 +52,7 @@ func TestLockReleasedWhenConnectionDies(t *testing.T) {
 	require.NoError(t, err)
 
 	var terminated bool
-	require.NoError(t, second.pool.QueryRow(ctx, `
+	require.NoError(t, second.read.QueryRowContext(ctx, `
 		SELECT pg_terminate_backend(pid) FROM pg_locks
 		WHERE locktype = 'advisory' AND granted AND objsubid = 1
 			AND ((classid::bigint << 32) | objid::bigint) = `+runLockKey,
@@ -82,7 +82,7 @@ func TestCloseDropsHeldLocks(t *testing.T) {
 
 // requireLockFreed waits for the server to drop a dead session's lock: it
 // does so once the backend has exited, shortly after being told to.
-func requireLockFreed(t *testing.T, store *Postgres, organizationID string) {
+func requireLockFreed(t *testing.T, store *Store, organizationID string) {
 	t.Helper()
 	require.Eventually(t, func() bool {
 		unlock, err := store.Lock(t.Context(), organizationID)
@@ -91,7 +91,7 @@ func requireLockFreed(t *testing.T, store *Postgres, organizationID string) {
 }
 
 // setupTwo opens two handles on one ledger, as two processes would.
-func setupTwo(t *testing.T) (first, second *Postgres) {
+func setupTwo(t *testing.T) (first, second *Store) {
 	t.Helper()
 	first, url := setup(t)
 	return first, open(t, url)

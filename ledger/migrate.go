@@ -6,41 +6,44 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
-
-	"github.com/parchment-sync/parchment-sync/migrations"
 )
 
 // versionTable is goose's bookkeeping table, prefixed like ours so a schema
 // shared with another goose user keeps the two histories apart.
 const versionTable = "parchment_sync_schema_migrations"
 
-// migrateLockKey is the session advisory lock serialising migrations. It is
-// derived from the schema so that ledgers in different schemas of one
-// database (every test has its own) migrate without waiting on each other.
-const migrateLockKey = `SELECT hashtextextended(format('parchment-sync migrate %I', current_schema()), 0)`
-
-// migratePostgresAt is Migrate for a postgres:// URL.
-func migratePostgresAt(ctx context.Context, url string, logger *slog.Logger) ([]int64, error) {
-	pool, err := connect(ctx, url)
+// migrate applies s's pending migrations.
+func migrate(ctx context.Context, s *Store) ([]int64, error) {
+	provider, err := s.provider(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer pool.Close()
-	return migrate(ctx, pool, logger)
+	return up(ctx, provider, s.logger)
 }
 
-func migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) ([]int64, error) {
-	provider, closeProvider, err := newProvider(ctx, pool, logger)
-	if err != nil {
-		return nil, err
+// provider is goose over s's writer with its database's migrations.
+func (s *Store) provider(ctx context.Context) (*goose.Provider, error) {
+	opts := []goose.ProviderOption{
+		goose.WithTableName(versionTable),
+		goose.WithDisableGlobalRegistry(true),
+		// Without a logger goose prints to stderr; it stays quiet unless
+		// verbose, and migrate logs what was applied itself.
+		goose.WithSlog(s.logger),
 	}
-	defer closeProvider()
-
-	return up(ctx, provider, logger)
+	locker, err := s.dialect.migrationLock(ctx, s.write)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: migrate: %w", err)
+	}
+	if locker != nil {
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	m := s.dialect.migrations()
+	provider, err := goose.NewProvider(m.goose, s.write, m.files, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: migrate: %w", err)
+	}
+	return provider, nil
 }
 
 // up applies provider's pending migrations, logging each, and returns the
@@ -63,33 +66,4 @@ func up(ctx context.Context, provider *goose.Provider, logger *slog.Logger) ([]i
 		return applied, fmt.Errorf("ledger: migrate: %w", err)
 	}
 	return applied, nil
-}
-
-// newProvider builds goose over pool through database/sql, with a session
-// lock so that concurrent first uses apply each migration once.
-func newProvider(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) (*goose.Provider, func(), error) {
-	var lockID int64
-	if err := pool.QueryRow(ctx, migrateLockKey).Scan(&lockID); err != nil {
-		return nil, nil, fmt.Errorf("ledger: migrate: derive lock key: %w", err)
-	}
-	// Probe every second (goose's minimum) rather than every 5 s: migrations
-	// take milliseconds, and waiting first users would otherwise idle.
-	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(lockID), lock.WithLockTimeout(1, 300))
-	if err != nil {
-		return nil, nil, fmt.Errorf("ledger: migrate: %w", err)
-	}
-	db := stdlib.OpenDBFromPool(pool)
-	provider, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS,
-		goose.WithSessionLocker(locker),
-		goose.WithTableName(versionTable),
-		goose.WithDisableGlobalRegistry(true),
-		// Without a logger goose prints to stderr; it stays quiet unless
-		// verbose, and migrate logs what was applied itself.
-		goose.WithSlog(logger),
-	)
-	if err != nil {
-		_ = db.Close()
-		return nil, nil, fmt.Errorf("ledger: migrate: %w", err)
-	}
-	return provider, func() { _ = db.Close() }, nil
 }

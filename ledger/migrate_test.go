@@ -75,14 +75,13 @@ func TestMigrationsDownAndUpAgain(t *testing.T) {
 	store, _ := setup(t)
 	ctx := t.Context()
 
-	provider, closeProvider, err := newProvider(ctx, store.pool, store.logger)
+	provider, err := store.provider(ctx)
 	require.NoError(t, err)
-	t.Cleanup(closeProvider)
 
 	_, err = provider.DownTo(ctx, 0)
 	require.NoError(t, err)
 	var tables int
-	require.NoError(t, store.pool.QueryRow(ctx,
+	require.NoError(t, store.read.QueryRowContext(ctx,
 		`SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename <> $1`,
 		versionTable).Scan(&tables))
 	require.Zero(t, tables)

@@ -2,33 +2,14 @@ package ledger
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"log/slog"
-	"sync"
+	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	psync "github.com/parchment-sync/parchment-sync/sync"
 )
-
-// Postgres is a ledger in PostgreSQL. It is safe for concurrent use.
-//
-// Tables are unqualified, so a ledger lives in the first schema of the
-// connection's search_path; add ?search_path=NAME to the URL to keep it apart
-// from other applications.
-type Postgres struct {
-	pool   *pgxpool.Pool
-	logger *slog.Logger
-	// readOnly handles (openPostgresReadOnly) take no lock: every
-	// transaction of theirs is read-only.
-	readOnly bool
-
-	// held tracks run locks not yet unlocked, so Close can end them rather
-	// than wait forever for their connections to come back to the pool.
-	mu   sync.Mutex
-	held map[*runLock]struct{}
-}
-
-var _ psync.Store = (*Postgres)(nil)
 
 // OpenPostgres connects to the ledger at url, checks it answers and applies any
 // pending migration. A nil logger discards. Connection and ping failures wrap
@@ -37,30 +18,70 @@ var _ psync.Store = (*Postgres)(nil)
 // url is a postgres:// URL; among its parameters, pool_max_conns defaults to
 // the greater of 4 and the CPU count (a held run lock occupies one),
 // connect_timeout to 10 s and application_name to parchment-sync.
-func OpenPostgres(ctx context.Context, url string, logger *slog.Logger) (*Postgres, error) {
+//
+// Tables are unqualified, so a ledger lives in the first schema of the
+// connection's search_path; add ?search_path=NAME to the URL to keep it apart
+// from other applications.
+func OpenPostgres(ctx context.Context, url string, logger *slog.Logger) (*Store, error) {
 	logger = orDiscard(logger)
-	pool, err := connect(ctx, url)
+	s, err := openPostgres(ctx, url, logger, false)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := migrate(ctx, pool, logger); err != nil {
-		pool.Close()
+	if _, err := migrate(ctx, s); err != nil {
+		s.Close()
 		return nil, err
 	}
-	return &Postgres{pool: pool, logger: logger, held: make(map[*runLock]struct{})}, nil
+	return s, nil
 }
 
-// Close ends any run lock still held, by closing its connection, then closes
-// the pool. Later calls do nothing; no other method may be called after it.
-func (p *Postgres) Close() {
-	p.mu.Lock()
-	locks := make([]*runLock, 0, len(p.held))
-	for l := range p.held {
-		locks = append(locks, l)
+// openPostgres connects; readOnly makes every transaction read-only.
+func openPostgres(ctx context.Context, url string, logger *slog.Logger, readOnly bool) (*Store, error) {
+	var edits []func(*pgxpool.Config)
+	if readOnly {
+		edits = append(edits, func(c *pgxpool.Config) { c.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on" })
 	}
-	p.mu.Unlock()
-	for _, l := range locks {
-		l.abandon()
+	db, err := connect(ctx, url, edits...)
+	if err != nil {
+		return nil, err
 	}
-	p.pool.Close()
+	s := newStore(&postgresDialect{db: db}, db, db, logger, readOnly)
+	s.writer = pgxDB{db}
+	s.reader = s.writer
+	return s, nil
 }
+
+// postgresDialect is the Store's PostgreSQL: database/sql over pgx, whose
+// own connection (stdlib.Conn) serves what only PostgreSQL does
+// (postgres_lock.go, postgres_scan.go) and runs the store's statements
+// (pgxDB, querier.go).
+type postgresDialect struct{ db *sql.DB }
+
+// timeValue is nil-free: timestamptz takes the time as it is.
+func (*postgresDialect) timeValue(t time.Time) any { return orNow(t) }
+
+func (*postgresDialect) durationColumn() string { return "duration" }
+
+func (*postgresDialect) durationValue(p string) string { return p + ` * interval '1 microsecond'` }
+
+func (*postgresDialect) durationMicros() string {
+	return `(extract(epoch FROM duration) * 1000000)::bigint`
+}
+
+// keepRunID: the id is an identity column GENERATED ALWAYS.
+func (*postgresDialect) keepRunID() string { return "OVERRIDING SYSTEM VALUE" }
+
+func (*postgresDialect) afterRunIDs() string {
+	return `SELECT setval(pg_get_serial_sequence('parchment_sync_runs', 'id'), (SELECT MAX(id) FROM parchment_sync_runs))`
+}
+
+// uniqueViolation is PostgreSQL's SQLSTATE for a unique constraint failure.
+const uniqueViolation = "23505"
+
+func (*postgresDialect) parchmentUserTaken(err error) bool {
+	pgErr, ok := errors.AsType[*pgconn.PgError](err)
+	return ok && pgErr.Code == uniqueViolation && pgErr.ConstraintName == "parchment_sync_entries_parchment_user_key"
+}
+
+// close: the store closes the one pool.
+func (*postgresDialect) close() {}

@@ -14,7 +14,7 @@ func TestPostgresScanDecodesEveryColumn(t *testing.T) {
 	t.Parallel()
 	p, _ := setup(t)
 	kept := psync.FieldsDigest(map[string]string{"title": "Dr"})
-	_, err := p.pool.Exec(t.Context(), `
+	_, err := p.write.ExecContext(t.Context(), `
 		INSERT INTO parchment_sync_entries
 			(organization_id, external_user_id, parchment_user_id, state, fields, digest, disabled_run_id, absent_runs)
 		VALUES ('o', 'old', 'P-old', 'synced', '{"given_name":"Al","email":"al@example.com"}', NULL, NULL, 0),

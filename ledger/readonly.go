@@ -74,10 +74,16 @@ func pendingMigrations(ctx context.Context, db *sql.DB, fsys fs.FS, tableExists 
 	return pending, nil
 }
 
-// schemaCurrent is nil when nothing is pending, else a *SchemaError.
-func schemaCurrent(pending []string) error {
-	if len(pending) == 0 {
-		return nil
+// schemaCurrent is nil when s's schema is this version's; a ledger without
+// one wraps ErrNoLedger, an older one is a *SchemaError.
+func (s *Store) schemaCurrent(ctx context.Context) error {
+	m := s.dialect.migrations()
+	pending, err := pendingMigrations(ctx, s.read, m.files, m.tableExists)
+	switch {
+	case err != nil:
+		return err
+	case len(pending) > 0:
+		return &SchemaError{Pending: pending}
 	}
-	return &SchemaError{Pending: pending}
+	return nil
 }

@@ -2,11 +2,10 @@ package ledger
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	psync "github.com/parchment-sync/parchment-sync/sync"
 )
@@ -18,7 +17,7 @@ const outcomeRunning = "running"
 // empty Outcome means "running"; ID, FinishedAt, Counts and the report are
 // ignored. An apply also marks the organisation's earlier applies still
 // running as abandoned.
-func (p *Postgres) StartRun(ctx context.Context, run psync.Run) (int64, error) {
+func (s *Store) StartRun(ctx context.Context, run psync.Run) (int64, error) {
 	if run.OrganizationID == "" {
 		return 0, errEmptyOrganization
 	}
@@ -27,22 +26,22 @@ func (p *Postgres) StartRun(ctx context.Context, run psync.Run) (int64, error) {
 		outcome = outcomeRunning
 	}
 	var id int64
-	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+	err := s.inTx(ctx, func(tx querier) error {
 		if run.Mode == string(psync.ModeApply) {
 			// The caller holds the organisation's lock: an earlier apply
 			// still "running" died without recording its end.
-			if _, err := tx.Exec(ctx, `
+			if _, err := tx.exec(ctx, `
 				UPDATE parchment_sync_runs SET outcome = $2
 				WHERE organization_id = $1 AND mode = 'apply' AND outcome = 'running'`,
 				run.OrganizationID, psync.OutcomeAbandoned); err != nil {
 				return err
 			}
 		}
-		return tx.QueryRow(ctx, `
+		return tx.queryRow(ctx, `
 			INSERT INTO parchment_sync_runs (organization_id, mode, source, started_at, outcome)
-			VALUES ($1, $2, $3, COALESCE($4, now()), $5)
+			VALUES ($1, $2, $3, $4, $5)
 			RETURNING id`,
-			run.OrganizationID, run.Mode, run.Source, orNull(run.StartedAt), outcome,
+			run.OrganizationID, run.Mode, run.Source, s.dialect.timeValue(run.StartedAt), outcome,
 		).Scan(&id)
 	})
 	if err != nil {
@@ -54,45 +53,61 @@ func (p *Postgres) StartRun(ctx context.Context, run psync.Run) (int64, error) {
 // FinishRun stores the end, outcome, counts and report (changes, failures,
 // error) of the run with run.ID, which must belong to run.OrganizationID. A
 // zero FinishedAt means now.
-func (p *Postgres) FinishRun(ctx context.Context, run psync.Run) error {
-	report, err := encodeReport(run)
+func (s *Store) FinishRun(ctx context.Context, run psync.Run) error {
+	counts, report, err := encodeRun(run)
 	if err != nil {
 		return fmt.Errorf("ledger: finish run %d: %w", run.ID, err)
 	}
-	tag, err := p.pool.Exec(ctx, `
-		UPDATE parchment_sync_runs
-		SET finished_at = COALESCE($3, now()), outcome = $4, counts = $5,
-			changes = $6, failures = $7, error = NULLIF($8, '')
-		WHERE id = $1 AND organization_id = $2`,
-		run.ID, run.OrganizationID, orNull(run.FinishedAt), run.Outcome, run.Counts,
-		report.changes, report.failures, run.Error,
-	)
+	var affected int64
+	// In a transaction, though one statement: SQLite's begins IMMEDIATE,
+	// so a writer in another process is waited for rather than failing
+	// the upgrade from a read.
+	err = s.inTx(ctx, func(tx querier) error {
+		var err error
+		affected, err = tx.exec(ctx, `
+			UPDATE parchment_sync_runs
+			SET finished_at = $3, outcome = $4, counts = $5, changes = $6, failures = $7, error = NULLIF($8, '')
+			WHERE id = $1 AND organization_id = $2`,
+			run.ID, run.OrganizationID, s.dialect.timeValue(run.FinishedAt), run.Outcome, counts,
+			string(report.changes), string(report.failures), run.Error)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("ledger: finish run %d: %w", run.ID, err)
 	}
-	if tag.RowsAffected() == 0 {
+	if affected == 0 {
 		return fmt.Errorf("ledger: finish run %d: no such run in organization %s", run.ID, run.OrganizationID)
 	}
 	return nil
 }
 
-// runColumns are what scanRun reads, in its order.
-const runColumns = `id, organization_id, mode, source, started_at, finished_at, outcome, counts,
-	changes, failures, COALESCE(error, '')`
+// encodeRun gives a run's counts and report as the ledger stores them: JSON.
+func encodeRun(run psync.Run) (string, runReport, error) {
+	counts, err := json.Marshal(run.Counts)
+	if err != nil {
+		return "", runReport{}, fmt.Errorf("counts: %w", err)
+	}
+	report, err := encodeReport(run)
+	return string(counts), report, err
+}
 
-func scanRun(row pgx.Row) (psync.Run, error) {
+// runColumns are what scanRun reads, in its order.
+const runColumns = `id, organization_id, mode, source, started_at, finished_at, outcome,
+	counts, changes, failures, COALESCE(error, '')`
+
+func scanRun(row interface{ Scan(...any) error }) (psync.Run, error) {
 	var (
-		run      psync.Run
-		finished *time.Time
-		report   runReport
+		run    psync.Run
+		counts []byte
+		report runReport
 	)
-	err := row.Scan(&run.ID, &run.OrganizationID, &run.Mode, &run.Source, &run.StartedAt, &finished,
-		&run.Outcome, &run.Counts, &report.changes, &report.failures, &run.Error)
+	err := row.Scan(&run.ID, &run.OrganizationID, &run.Mode, &run.Source, dbTime{&run.StartedAt}, dbTime{&run.FinishedAt},
+		&run.Outcome, &counts, &report.changes, &report.failures, &run.Error)
 	if err != nil {
 		return psync.Run{}, err
 	}
-	if finished != nil {
-		run.FinishedAt = *finished
+	if err := json.Unmarshal(counts, &run.Counts); err != nil {
+		return psync.Run{}, fmt.Errorf("counts: %w", err)
 	}
 	if err := decodeReport(&run, report); err != nil {
 		return psync.Run{}, err
@@ -102,9 +117,9 @@ func scanRun(row pgx.Row) (psync.Run, error) {
 
 // Run reads back the run with id, report included; FinishedAt is zero while
 // it is running.
-func (p *Postgres) Run(ctx context.Context, id int64) (psync.Run, error) {
-	run, err := scanRun(p.pool.QueryRow(ctx, `SELECT `+runColumns+` FROM parchment_sync_runs WHERE id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
+func (s *Store) Run(ctx context.Context, id int64) (psync.Run, error) {
+	run, err := scanRun(s.reader.queryRow(ctx, `SELECT `+runColumns+` FROM parchment_sync_runs WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
 		return psync.Run{}, fmt.Errorf("%w: %d", ErrNoRun, id)
 	}
 	if err != nil {
@@ -114,12 +129,12 @@ func (p *Postgres) Run(ctx context.Context, id int64) (psync.Run, error) {
 }
 
 // Runs lists runs newest first (by start, then id), reports included.
-func (p *Postgres) Runs(ctx context.Context, filter RunFilter) ([]psync.Run, error) {
+func (s *Store) Runs(ctx context.Context, filter RunFilter) ([]psync.Run, error) {
 	limit, err := filter.limit()
 	if err != nil {
 		return nil, err
 	}
-	rows, err := p.pool.Query(ctx, `
+	rows, err := s.reader.query(ctx, `
 		SELECT `+runColumns+` FROM parchment_sync_runs
 		WHERE $1 = '' OR organization_id = $1
 		ORDER BY started_at DESC, id DESC
@@ -127,17 +142,17 @@ func (p *Postgres) Runs(ctx context.Context, filter RunFilter) ([]psync.Run, err
 	if err != nil {
 		return nil, fmt.Errorf("ledger: read runs: %w", err)
 	}
-	runs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (psync.Run, error) { return scanRun(row) })
-	if err != nil {
+	defer rows.Close()
+	runs := []psync.Run{}
+	for rows.Next() {
+		run, err := scanRun(rows)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: read runs: %w", err)
+		}
+		runs = append(runs, run)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("ledger: read runs: %w", err)
 	}
 	return runs, nil
-}
-
-// orNull maps the zero time to SQL NULL, so COALESCE can default it to now().
-func orNull(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
 }

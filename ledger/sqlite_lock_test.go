@@ -74,7 +74,7 @@ func TestSQLiteLockAcrossLinksInProcess(t *testing.T) {
 
 	unlock, err := bySymlink.Lock(ctx, "clinic")
 	require.NoError(t, err)
-	for _, other := range []*SQLite{first, byHardlink} {
+	for _, other := range []*Store{first, byHardlink} {
 		_, err = other.Lock(ctx, "clinic")
 		require.ErrorIs(t, err, psync.ErrLocked)
 	}

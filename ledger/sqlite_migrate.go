@@ -2,10 +2,11 @@ package ledger
 
 import (
 	"context"
-	"fmt"
+	"database/sql"
 	"log/slog"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/parchment-sync/parchment-sync/migrations"
 )
@@ -20,25 +21,16 @@ func migrateSQLiteAt(ctx context.Context, path string, logger *slog.Logger) ([]i
 	return applied, nil
 }
 
-// migrate applies the SQLite migrations. The caller holds the schema lock,
-// which is what keeps concurrent first uses from applying one twice: goose
-// has no session lock for SQLite.
-func (s *SQLite) migrate(ctx context.Context, logger *slog.Logger) ([]int64, error) {
-	provider, err := s.newProvider(logger)
-	if err != nil {
-		return nil, err
+func (*sqliteDialect) migrations() migrationSet {
+	return migrationSet{
+		goose: goose.DialectSQLite3, files: migrations.SQLiteFS(),
+		tableExists: `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '` + versionTable + `')`,
 	}
-	return up(ctx, provider, logger)
 }
 
-func (s *SQLite) newProvider(logger *slog.Logger) (*goose.Provider, error) {
-	provider, err := goose.NewProvider(goose.DialectSQLite3, s.write, migrations.SQLiteFS(),
-		goose.WithTableName(versionTable),
-		goose.WithDisableGlobalRegistry(true),
-		goose.WithSlog(logger),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: migrate: %w", err)
-	}
-	return provider, nil
+// migrationLock is none: goose has no session lock for SQLite, so the
+// caller holds the schema lock, which is what keeps concurrent first uses
+// from applying a migration twice.
+func (*sqliteDialect) migrationLock(context.Context, *sql.DB) (lock.SessionLocker, error) {
+	return nil, nil
 }

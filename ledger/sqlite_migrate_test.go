@@ -73,7 +73,7 @@ func TestSQLiteMigrationsDownAndUpAgain(t *testing.T) {
 	store, _ := openSQLiteTest(t)
 	ctx := t.Context()
 
-	provider, err := store.newProvider(store.logger)
+	provider, err := store.provider(ctx)
 	require.NoError(t, err)
 	_, err = provider.DownTo(ctx, 0)
 	require.NoError(t, err)

@@ -9,19 +9,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-
-	"github.com/parchment-sync/parchment-sync/migrations"
 )
-
-// sqliteTableExists says whether goose's table is there, without creating it.
-const sqliteTableExists = `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '` + versionTable + `')`
 
 // openSQLiteReadOnly opens an existing SQLite ledger without writing to it
 // or its folder: no file is created, no migration applied, no lock taken.
 // A WAL file in a folder this process may not write opens only as
 // immutable (SQLite could not create the shared-memory file WAL readers
 // need), which is what a read-only copy is.
-func openSQLiteReadOnly(ctx context.Context, path string, logger *slog.Logger) (*SQLite, error) {
+func openSQLiteReadOnly(ctx context.Context, path string, logger *slog.Logger) (*Store, error) {
 	path, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: sqlite %s: %w", path, err)
@@ -48,19 +43,16 @@ func openSQLiteReadOnly(ctx context.Context, path string, logger *slog.Logger) (
 	if err != nil {
 		return nil, fmt.Errorf("%w: sqlite %s: %w", ErrUnreachable, path, err)
 	}
-	pending, err := pendingMigrations(ctx, db, migrations.SQLiteFS(), sqliteTableExists)
-	if err == nil {
-		err = schemaCurrent(pending)
-	}
-	if err != nil {
-		_ = db.Close()
+	// One pool serves both: a write through it fails, as it must.
+	s := newStore(&sqliteDialect{path: path, logger: logger}, db, db, logger, true)
+	if err := s.schemaCurrent(ctx); err != nil {
+		s.Close()
 		if errors.Is(err, ErrNoLedger) {
 			return nil, fmt.Errorf("%w: sqlite %s has no ledger tables", ErrNoLedger, path)
 		}
 		return nil, err
 	}
-	// One pool serves both: a write through it fails, as it must.
-	return &SQLite{path: path, read: db, write: db, logger: logger, held: make(map[*fileLock]struct{}), readOnly: true}, nil
+	return s, nil
 }
 
 // openReadOnlyDB opens path as a file: URI with SQLite's own mode

@@ -16,13 +16,13 @@ import (
 
 // openSQLiteTest opens a SQLite ledger in a folder of the test's own, not
 // yet created, and returns it with its path.
-func openSQLiteTest(t *testing.T) (*SQLite, string) {
+func openSQLiteTest(t *testing.T) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "state", "ledger.db")
 	return openSQLiteAt(t, path), path
 }
 
-func openSQLiteAt(t *testing.T, path string) *SQLite {
+func openSQLiteAt(t *testing.T, path string) *Store {
 	t.Helper()
 	store, err := OpenSQLite(t.Context(), path, nil)
 	require.NoError(t, err)
@@ -212,7 +212,7 @@ func TestSQLiteWritersOfTwoHandles(t *testing.T) {
 	ctx := t.Context()
 
 	var g errgroup.Group
-	for i, store := range []*SQLite{first, second, first, second} {
+	for i, store := range []*Store{first, second, first, second} {
 		g.Go(func() error {
 			organizationID := []string{"north", "south", "east", "west"}[i]
 			runID, err := store.StartRun(ctx, psync.Run{OrganizationID: organizationID, Mode: "apply", Source: "roster.csv"})
