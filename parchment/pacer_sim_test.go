@@ -217,9 +217,16 @@ func (s sim) run() simResult {
 			r.CancelAt(at(now))
 			res.refused = append(res.refused, now)
 			retryAfter := time.Duration(max(1, math.Ceil(wait.Seconds()))) * time.Second
-			ctl.limited(at(now), e.t, retryAfter)
+			until := ctl.limited(at(now), e.t, retryAfter)
 			if s.log != nil {
-				s.log("%6.2fs 429: band [%.2f, %.2f] rate %.2f hold %v margin %.2f", now.Seconds(), ctl.lo, ctl.hi, ctl.rate, ctl.hold, ctl.margin)
+				s.log("%6.2fs 429: band [%.2f, %.2f] rate %.2f hold %v margin %.2f pause %v", now.Seconds(), ctl.lo, ctl.hi, ctl.rate, ctl.hold, ctl.margin, until.Sub(at(now)))
+			}
+			if until.Before(at(now + retryAfter)) {
+				// The refused call waits out its own Retry-After, as
+				// Client.do does when the organisation's pause is shorter.
+				apply(now)
+				push(simEvent{at: now + retryAfter, worker: e.worker, ready: true})
+				continue
 			}
 		}
 		apply(now)
