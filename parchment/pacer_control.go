@@ -182,8 +182,9 @@ func (c *control) admitted(now time.Time, queued bool) {
 // That is after retryAfter, unless retryAfter is Parchment's whole
 // second, the least it can say, and the band has a top: then the fitted
 // bucket knows better, and the organisation pauses only while its slowest
-// rate refills a few tokens (shortPauseTokens), when that is sooner. The call that was refused still waits its
-// whole Retry-After (the pacer's caller does that).
+// rate refills a few tokens (shortPauseTokens), when that is sooner. The
+// call that was refused still waits its whole Retry-After (the pacer's
+// caller does that).
 func (c *control) limited(now time.Time, t turn, retryAfter time.Duration) time.Time {
 	news := t.episode == c.episode
 	plateau, top := !c.probing && c.hi <= wideBand*c.lo, c.hi

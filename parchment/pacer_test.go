@@ -94,6 +94,21 @@ func TestControlFindsTheLimit(t *testing.T) {
 	}
 }
 
+// A busy client sees answers late and in batches; that must not read as a
+// changed limit, whose full pause and new slow start cost several seconds.
+func TestControlToleratesLateAnswers(t *testing.T) {
+	t.Parallel()
+	for seed := uint64(1); seed <= 3; seed++ {
+		r := sim{
+			workers: 8, latency: simLatency, jitter: 30 * time.Millisecond, lag: 10 * time.Millisecond,
+			limits: []simLimit{{0, 20, 5}}, total: 600, ceiling: RateAuto, seed: seed,
+		}.run()
+		require.Zero(t, r.ctl.changes, "seed %d", seed)
+		require.GreaterOrEqual(t, r.ofLimit(20), 0.94, "seed %d", seed)
+		require.LessOrEqual(t, float64(len(r.refused)), 0.03*float64(r.sent), "seed %d", seed)
+	}
+}
+
 func TestControlKeepsToACorrectCeiling(t *testing.T) {
 	t.Parallel()
 	r := sim{
