@@ -63,6 +63,8 @@ type control struct {
 	margin  float64
 	episode uint64 // counts pauses: answers to requests sent before one are not news
 	changes int    // counts the limit changes found, for the trace
+	// refusedAt is the rate sent at when the latest news 429 came.
+	refusedAt float64
 
 	// boost spends the bucket the server refilled during a pause: the fit's
 	// smallest burst, less one, over a second.
@@ -192,6 +194,7 @@ func (c *control) limited(now time.Time, t turn, retryAfter time.Duration) time.
 		// The first 429 of an episode; the others answer requests sent
 		// before anyone knew.
 		c.episode++
+		c.refusedAt = c.rate
 		switch {
 		case c.probing && c.freeProbes > 0:
 			c.freeProbes--
@@ -257,7 +260,9 @@ func (c *control) steer(now time.Time) {
 	var target float64
 	if c.hi > wideBand*c.lo {
 		c.probing = false
-		target = c.lo + searchFrom*(c.hi-c.lo)
+		// Never start above the rate that met the 429: answers seen in a
+		// batch (a stalled client) can leave a top of thousands.
+		target = min(c.lo+searchFrom*(c.hi-c.lo), c.refusedAt)
 		if c.resumed {
 			target *= math.Exp(searchGrowth * (c.clock - c.resumedAt).Seconds())
 		}

@@ -157,6 +157,25 @@ func TestControlRaisesNoRateItDoesNotUse(t *testing.T) {
 	require.Equal(t, float64(autoStartRate), r.maxRate)
 }
 
+// A stalled client sees answers in a batch: a 429 at the instant of the
+// admission before it rules out no high rate, and the band's top stays in
+// the thousands. The search must still not start above the rate refused.
+func TestControlSearchesNoFasterThanItWasRefused(t *testing.T) {
+	t.Parallel()
+	c := newControl(RateAuto)
+	at := epoch
+	var tr turn
+	for range 40 {
+		tr = c.sent(at, 10*time.Millisecond)
+		at = at.Add(40 * time.Millisecond)
+		c.admitted(at, true)
+	}
+	sending := c.rate
+	c.limited(at, tr, time.Second)
+	require.Greater(t, c.hi, 1000.0, "a batch leaves high rates possible")
+	require.LessOrEqual(t, c.rate, sending)
+}
+
 func TestControlPausesForEveryRefusal(t *testing.T) {
 	t.Parallel()
 	c := newControl(10)
