@@ -25,7 +25,8 @@ const (
 //     from its first decision to its last admission (limit × that time +
 //     the burst), so 1 is the most there is;
 //   - cmd-of-limit: the same over the whole command, start-up and exit
-//     included: rows ÷ (limit × the command's wall time + the burst);
+//     included: rows ÷ (limit × the command's wall time + the burst), for
+//     a limit that does not change;
 //   - 429-pct: the share of requests answered 429;
 //   - cpu-ms: the command's user and system time;
 //   - for the changing limit, follow-10-s and follow-30-s: the seconds
@@ -115,7 +116,9 @@ func (t *totals) add(w world, r run) {
 func (t totals) report(b *testing.B, w world) {
 	n := float64(t.n)
 	b.ReportMetric(t.ofLimit/n, "of-limit")
-	b.ReportMetric(t.cmdOfLimit/n, "cmd-of-limit")
+	if len(w.changes) == 0 {
+		b.ReportMetric(t.cmdOfLimit/n, "cmd-of-limit")
+	}
 	b.ReportMetric(t.limited/n, "429-pct")
 	b.ReportMetric(t.cpu/n, "cpu-ms")
 	for i, f := range t.follow {
