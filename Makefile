@@ -24,6 +24,8 @@ test:
 # Each run of BenchmarkApplyCreates takes about 22 s and each run of
 # BenchmarkAdaptivePacer about 2 min 45 s (its creates are paced at 20
 # requests/s): five of each take about 16 minutes. A run of
+# BenchmarkApplyPacing (the binary's apply at 20 requests/s: twelve runs of
+# 600 creates and one of a changing limit) takes about 8 minutes. A run of
 # BenchmarkManyOrganisations takes about 6 s, one of
 # BenchmarkStandInAtScale about 1 s, one of BenchmarkValidateCommand (the binary's
 # validate reading 10,000 employees from the KeyPay stand-in) about 2 s. One run of
@@ -39,7 +41,7 @@ BENCH_OUT := .tmp/bench.txt
 BENCH_MEMORY_OUT := .tmp/bench-memory.txt
 BENCH_IDLE_OUT := .tmp/bench-idle.txt
 
-## bench: apply 2,000 creates through the stand-in (50 ms latency, 100 requests/s), then the adaptive pacer's cases (80 ms, 20 requests/s), 20 organisations at once, the stand-in at 100,000 users, 10,000 employees read from the KeyPay stand-in, then BenchmarkMemory and BenchmarkIdleStartup, BENCH_COUNT times each; print medians
+## bench: apply 2,000 creates through the stand-in (50 ms latency, 100 requests/s), then the adaptive pacer's cases (80 ms, 20 requests/s), the same through the binary's apply, 20 organisations at once, the stand-in at 100,000 users, 10,000 employees read from the KeyPay stand-in, then BenchmarkMemory and BenchmarkIdleStartup, BENCH_COUNT times each; print medians
 # The raw output stays in $(BENCH_OUT) for benchstat. benchreport fails
 # when go test did, which the pipe through tee would hide. The pacer's
 # benchmark needs no database; BenchmarkMemory's PostgreSQL case does.
@@ -47,6 +49,7 @@ bench:
 	@mkdir -p $(dir $(BENCH_OUT))
 	scripts/with-postgres.sh $(GO) test -run '^$$' -bench '^BenchmarkApplyCreates$$' -benchtime 1x -count $(BENCH_COUNT) ./sync/ 2>&1 | tee $(BENCH_OUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkAdaptivePacer$$' -benchtime 1x -count $(BENCH_COUNT) ./parchment/ 2>&1 | tee -a $(BENCH_OUT)
+	scripts/with-postgres.sh $(GO) test -run '^$$' -bench '^BenchmarkApplyPacing$$' -benchtime 1x -count $(BENCH_COUNT) -timeout 0 ./internal/pacebench/ 2>&1 | tee -a $(BENCH_OUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkManyOrganisations$$' -benchtime 1x -count $(BENCH_COUNT) ./cmd/parchment-sync/cli/ 2>&1 | tee -a $(BENCH_OUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkStandInAtScale$$' -benchtime 1x -count $(BENCH_COUNT) ./parchment/parchmenttest/ 2>&1 | tee -a $(BENCH_OUT)
 	$(GO) test -run '^$$' -bench '^BenchmarkValidateCommand$$/^concurrency=8$$' -benchtime 1x -count $(BENCH_COUNT) ./internal/hris/keypay/ 2>&1 | tee -a $(BENCH_OUT)

@@ -39,7 +39,7 @@ func New(cfg Config) (*Client, error) {
 		base:   base.String(),
 		org:    "/v1/organizations/" + url.PathEscape(cfg.OrganizationID),
 		log:    cfg.Logger,
-		pacer:  newPacer(cfg.Rate, cfg.Burst),
+		pacer:  newPacer(cfg.Rate, cfg.Burst, cfg.Logger),
 		jitter: fullJitter,
 	}
 	c.tokens = newTokens(cfg.Token, c.fetchToken)

@@ -145,11 +145,12 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 		if !ok {
 			backoffWait = backoff(len(attempts), c.cfg.MinBackoff, c.cfg.MaxBackoff, c.jitter)
 		}
+		ownWait := false // this call waits its Retry-After though the others need not
 		switch {
 		case e.Status == http.StatusTooManyRequests:
 			// The limit is the organisation's: every goroutine holds back,
 			// even when this call retries no more.
-			c.pacer.limited(turn, backoffWait)
+			ownWait = c.pacer.limited(turn, backoffWait)
 		case att.Status != 0:
 			// Any other answer got past the server's limiter.
 			c.pacer.admitted()
@@ -170,7 +171,7 @@ func (c *Client) do(ctx context.Context, req request) (*Result, error) {
 		}
 		c.log.Warn("parchment retry", "op", req.op, "attempt", len(attempts), "status", att.Status,
 			"request_id", att.RequestID, "wait", backoffWait, "error", att.Err)
-		if e.Status == http.StatusTooManyRequests {
+		if e.Status == http.StatusTooManyRequests && !ownWait {
 			continue // the pacer holds this call back with the others
 		}
 		if err := sleep(wait, backoffWait); err != nil {

@@ -2,6 +2,8 @@ package parchment
 
 import (
 	"context"
+	"log/slog"
+	"math"
 	"sync"
 	"time"
 
@@ -24,19 +26,21 @@ type pacer struct {
 	mu      sync.Mutex
 	limiter *rate.Limiter
 	ctl     *control
+	log     *slog.Logger // the decision trace, at debug
 	// wake is closed, and replaced, when the rate changes, so that the head
 	// reconsiders its slot.
 	wake chan struct{}
 }
 
 // newPacer paces at most ceiling requests/s (or learns the rate, for
-// RateAuto), with up to burst at once.
-func newPacer(ceiling float64, burst int) *pacer {
+// RateAuto), with up to burst at once, and traces its decisions to log.
+func newPacer(ceiling float64, burst int, log *slog.Logger) *pacer {
 	ctl := newControl(ceiling)
 	return &pacer{
 		head:    make(chan struct{}, 1),
 		limiter: rate.NewLimiter(limitOf(ctl.rate), burst),
 		ctl:     ctl,
+		log:     log,
 		wake:    make(chan struct{}),
 	}
 }
@@ -106,18 +110,34 @@ func (p *pacer) admitted() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := time.Now()
+	changes := p.ctl.changes
 	p.ctl.admitted(now, len(p.head) > 0)
 	p.apply(now)
+	if c := p.ctl; c.changes != changes {
+		p.log.Debug("parchment pacer: the limit changed", "band_lo", round2(c.lo), "band_hi", round2(c.hi), "rate", round2(c.rate))
+	}
 }
 
-// limited reports a 429: nobody sends for pause, and the rate adapts.
-func (p *pacer) limited(t turn, pause time.Duration) {
+// limited reports a 429 asking to wait retryAfter: nobody sends for a
+// while, and the rate adapts. It says whether the organisation's pause is
+// shorter than retryAfter, in which case the refused call must wait out
+// its Retry-After itself.
+func (p *pacer) limited(t turn, retryAfter time.Duration) (shortened bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := time.Now()
-	p.ctl.limited(now, t, pause)
+	news := t.episode == p.ctl.episode
+	until := p.ctl.limited(now, t, retryAfter)
 	p.apply(now)
+	c := p.ctl
+	p.log.Debug("parchment pacer 429", "retry_after", retryAfter, "paused_for", until.Sub(now).Round(time.Millisecond),
+		"band_lo", round2(c.lo), "band_hi", round2(c.hi), "rate", round2(c.rate), "margin", round2(c.margin),
+		"news", news, "probing", c.probing, "changes", c.changes)
+	return until.Sub(now) < retryAfter
 }
+
+// round2 keeps a trace's rates readable.
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
 // apply gives the limiter control's rate; p.mu must be held.
 func (p *pacer) apply(now time.Time) {

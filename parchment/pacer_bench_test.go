@@ -3,7 +3,6 @@ package parchment_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
@@ -13,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/time/rate"
 
+	"github.com/parchment-sync/parchment-sync/internal/pacebench"
 	"github.com/parchment-sync/parchment-sync/parchment"
 	"github.com/parchment-sync/parchment-sync/parchment/parchmenttest"
 )
@@ -76,9 +76,9 @@ func benchPacer(b *testing.B, w pacerWorld) {
 	var total pacerTotals
 	for b.Loop() {
 		b.StopTimer()
-		rec := &decisions{}
 		s := parchmenttest.New(parchmenttest.Config{Token: pacerToken, Latency: pacerLatency, Rate: w.limit, Burst: w.burst})
-		ts := httptest.NewServer(rec.wrap(s))
+		rec := pacebench.NewTrace(nil)
+		ts := httptest.NewServer(rec.Wrap(s))
 		c, err := parchment.New(parchment.Config{
 			BaseURL: ts.URL + parchmenttest.PathPrefix, OrganizationID: org,
 			OrganizationSecret: parchmenttest.DefaultOrganizationSecret, Token: pacerToken,
@@ -88,7 +88,6 @@ func benchPacer(b *testing.B, w pacerWorld) {
 		b.StartTimer()
 
 		start := time.Now()
-		rec.start(start)
 		for _, ch := range w.changes {
 			t := time.AfterFunc(ch.after, func() { s.SetRate(org, ch.limit, ch.burst) })
 			defer t.Stop()
@@ -102,7 +101,7 @@ func benchPacer(b *testing.B, w pacerWorld) {
 		require.Len(b, s.Snapshot(org), created, "users the stand-in holds")
 		counters := s.Counters()
 		require.Equal(b, created+counters.RateLimited, counters.Requests["create"], "every request was a create, admitted or refused")
-		total.add(w, rec.all(), created, counters.RateLimited, elapsed)
+		total.add(w, rec.Decisions(), created, counters.RateLimited, elapsed)
 		b.StartTimer()
 	}
 	total.report(b, w)
@@ -141,69 +140,6 @@ func createAll(b *testing.B, c *parchment.Client, w pacerWorld, start time.Time)
 	return int(created.Load())
 }
 
-// decision is when the stand-in answered a create, and how.
-type decision struct {
-	at     time.Duration // since the run began
-	status int
-}
-
-// decisions records every create the stand-in answers. The stand-in
-// decides after its latency and answers at once, so the answer's time is
-// the decision's.
-type decisions struct {
-	mu    sync.Mutex
-	began time.Time
-	list  []decision
-}
-
-func (d *decisions) start(at time.Time) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.began, d.list = at, nil
-}
-
-func (d *decisions) wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		d.mu.Lock()
-		defer d.mu.Unlock()
-		d.list = append(d.list, decision{at: time.Since(d.began), status: rec.status})
-	})
-}
-
-func (d *decisions) all() []decision {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return append([]decision(nil), d.list...)
-}
-
-// settled is how long after from the client settled at limit: the first
-// instant after which 3 s pass with no 429 and at least 90 % of limit
-// admitted in every second of them. It is to - from when that never came.
-func settled(ds []decision, from, to time.Duration, limit float64) time.Duration {
-	const step = 250 * time.Millisecond
-	count := func(from, to time.Duration, limited bool) int {
-		n := 0
-		for _, d := range ds {
-			if d.at >= from && d.at < to && (d.status == http.StatusTooManyRequests) == limited {
-				n++
-			}
-		}
-		return n
-	}
-	for t := from; t+3*time.Second <= to; t += step {
-		ok := count(t, t+3*time.Second, true) == 0
-		for w := t; ok && w+time.Second <= t+3*time.Second; w += step {
-			ok = float64(count(w, w+time.Second, false)) >= 0.9*limit
-		}
-		if ok {
-			return t - from
-		}
-	}
-	return to - from
-}
-
 // pacerTotals add up every iteration, so figures are averages whatever
 // b.N is.
 type pacerTotals struct {
@@ -213,7 +149,7 @@ type pacerTotals struct {
 	follow     []float64 // seconds, one per change
 }
 
-func (t *pacerTotals) add(w pacerWorld, ds []decision, created, limited int, elapsed time.Duration) {
+func (t *pacerTotals) add(w pacerWorld, ds []pacebench.Decision, created, limited int, elapsed time.Duration) {
 	t.iterations++
 	t.limitedPct += 100 * float64(limited) / float64(created+limited)
 	if w.runFor == 0 {
@@ -234,11 +170,11 @@ func (t *pacerTotals) add(w pacerWorld, ds []decision, created, limited int, ela
 			if len(t.follow) < i {
 				t.follow = append(t.follow, 0)
 			}
-			t.follow[i-1] += settled(ds, p.after, end, p.limit).Seconds()
+			t.follow[i-1] += pacebench.Settled(ds, p.after, end, p.limit).Seconds()
 		}
 	}
 	for _, d := range ds {
-		if d.at < w.runFor && d.status != http.StatusTooManyRequests {
+		if d.At < w.runFor && !d.Limited() {
 			admitted++
 		}
 	}

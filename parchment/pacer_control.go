@@ -25,22 +25,25 @@ import (
 // After every pause the server's bucket is full again; the first second
 // spends what the fit is sure it holds.
 //
-// The rate never exceeds the ceiling, and a 429 always pauses the whole
-// organisation for its Retry-After (the pacer's job). A pause costs a second
-// of sending, so the design spends its 429s on the answers that narrow the
-// band most: one at the end of slow start, one from a slow drain while
-// searching, then few.
+// The rate never exceeds the ceiling, and a 429 pauses the whole
+// organisation (the pacer's job): for its Retry-After until the band has a
+// top, but after that a whole-second Retry-After is only a bound, and the
+// pause lasts while the fitted bucket refills a few tokens.
+// A full pause costs a second of sending, so the design spends its 429s on
+// the answers that narrow the band most: one at the end of slow start, one
+// from a slow drain while searching, then few and cheap.
 type control struct {
 	ceiling float64 // +Inf when no ceiling is known (RateAuto)
 	rate    float64 // what the pacer sends at
 	maxRate float64 // the highest rate the fits consider
 
 	fit    *bucketFit // every answer since the limit last changed
-	recent *bucketFit // the answers since the latest pause ended
+	recent *bucketFit // the answers since the latest full pause ended
 	lo, hi float64    // fit's band
 
 	pausedUntil time.Time
 	pauseBegan  time.Time
+	shortPause  bool // pausedUntil is the fit's, sooner than Retry-After
 	resumed     bool // a request has been sent since pausedUntil
 
 	// clock is the time the pacer has spent holding callers back. Ramps and
@@ -59,6 +62,9 @@ type control struct {
 	// (a burst of 1) refuses requests even below its rate.
 	margin  float64
 	episode uint64 // counts pauses: answers to requests sent before one are not news
+	changes int    // counts the limit changes found, for the trace
+	// refusedAt is the rate sent at when the latest news 429 came.
+	refusedAt float64
 
 	// boost spends the bucket the server refilled during a pause: the fit's
 	// smallest burst, less one, over a second.
@@ -96,11 +102,11 @@ const (
 	// 12 % after two, 27 % after three.
 	probeGrowth = 0.03
 	// firstHold is the plateau before the first probe. A probe that finds
-	// nothing costs a 429 and a pause, so each one doubles the hold up to
+	// nothing costs a 429 and a short pause, so each one doubles the hold up to
 	// maxHold; a limit change found by a 429 shortens it to changeHold,
 	// since a limit that just changed may well change again.
 	firstHold  = 20 * time.Second
-	changeHold = 5 * time.Second
+	changeHold = 3 * time.Second
 	maxHold    = 2 * time.Minute
 	// changeProbes is how many probes after a change keep changeHold
 	// though they find nothing: a limit that fell is often a throttle
@@ -110,6 +116,12 @@ const (
 	// each 429 that did not lower the band's top: 1 %, 3 %, 7 % … up to 25 %.
 	marginStep = 0.01
 	maxMargin  = 0.25
+	// shortPauseTokens is how many of the fitted bucket's tokens a pause
+	// shortened below Retry-After waits for: the one refused, about the
+	// 1.6 that 20 requests/s × 80 ms keeps in flight, and one to spare for
+	// jittered arrivals. It costs 4 requests' worth of sending where the
+	// whole second costs 20.
+	shortPauseTokens = 4
 	// minRate is the slowest the pacer goes. Every 429 also pauses sending
 	// for its Retry-After, so the server is never pressed harder.
 	minRate = minFitRate
@@ -141,6 +153,11 @@ func (c *control) sent(now time.Time, waited time.Duration) turn {
 // what the pause refilled.
 func (c *control) resume(now time.Time) {
 	c.resumed, c.resumedAt = true, c.clock
+	if c.shortPause {
+		// The bucket did not refill: a recent fit, which starts full,
+		// would not hold, and the requests in flight spend what did.
+		return
+	}
 	c.recent = newBucketFit(c.maxRate)
 	if math.IsInf(c.hi, 1) {
 		return
@@ -163,24 +180,21 @@ func (c *control) admitted(now time.Time, queued bool) {
 }
 
 // limited records a 429 and returns when the organisation may send again.
-func (c *control) limited(now time.Time, t turn, pause time.Duration) time.Time {
-	if c.resumed || c.pausedUntil.IsZero() {
-		c.pauseBegan = now // the server has had nothing from us since
-	}
-	// Every 429 asks for its own wait, so one arriving later extends the
-	// pause; none shortens it.
-	if until := now.Add(pause); until.After(c.pausedUntil) || c.resumed {
-		if until.After(c.pausedUntil) {
-			c.pausedUntil = until
-		}
-		c.resumed = false
-	}
+//
+// That is after retryAfter, unless retryAfter is Parchment's whole
+// second, the least it can say, and the band has a top: then the fitted
+// bucket knows better, and the organisation pauses only while its slowest
+// rate refills a few tokens (shortPauseTokens), when that is sooner. The
+// call that was refused still waits its whole Retry-After (the pacer's
+// caller does that).
+func (c *control) limited(now time.Time, t turn, retryAfter time.Duration) time.Time {
 	news := t.episode == c.episode
 	plateau, top := !c.probing && c.hi <= wideBand*c.lo, c.hi
 	if news {
 		// The first 429 of an episode; the others answer requests sent
 		// before anyone knew.
 		c.episode++
+		c.refusedAt = c.rate
 		switch {
 		case c.probing && c.freeProbes > 0:
 			c.freeProbes--
@@ -189,8 +203,25 @@ func (c *control) limited(now time.Time, t turn, pause time.Duration) time.Time 
 		}
 		c.eventAt = c.clock
 	}
-	if changed := c.record(now, false); news && plateau && !changed && c.hi >= top {
+	changed := c.record(now, false)
+	if news && plateau && !changed && c.hi >= top {
 		c.margin = min(2*c.margin+marginStep, maxMargin)
+	}
+	pause := retryAfter
+	if !changed && !math.IsInf(c.hi, 1) && retryAfter <= time.Second {
+		pause = min(pause, time.Duration(shortPauseTokens/c.lo*float64(time.Second)))
+	}
+	if c.resumed || c.pausedUntil.IsZero() {
+		c.pauseBegan = now // the server has had nothing from us since
+	}
+	// Every 429 asks for its own wait, so one arriving later extends the
+	// pause; none shortens it.
+	if until := now.Add(pause); until.After(c.pausedUntil) || c.resumed {
+		if until.After(c.pausedUntil) {
+			c.pausedUntil = until
+			c.shortPause = pause < retryAfter
+		}
+		c.resumed = false
 	}
 	c.steer(now)
 	return c.pausedUntil
@@ -204,6 +235,7 @@ func (c *control) record(now time.Time, admitted bool) (changed bool) {
 	c.recent.add(now, admitted)
 	lo, hi, ok := c.fit.band()
 	if changed = !ok; changed {
+		c.changes++
 		c.fit, c.recent = c.recent, newBucketFit(c.maxRate)
 		c.hold, c.eventAt, c.margin, c.freeProbes = changeHold, c.clock, 0, changeProbes
 		if lo, hi, ok = c.fit.band(); !ok {
@@ -228,7 +260,9 @@ func (c *control) steer(now time.Time) {
 	var target float64
 	if c.hi > wideBand*c.lo {
 		c.probing = false
-		target = c.lo + searchFrom*(c.hi-c.lo)
+		// Never start above the rate that met the 429: answers seen in a
+		// batch (a stalled client) can leave a top of thousands.
+		target = min(c.lo+searchFrom*(c.hi-c.lo), c.refusedAt)
 		if c.resumed {
 			target *= math.Exp(searchGrowth * (c.clock - c.resumedAt).Seconds())
 		}

@@ -21,8 +21,11 @@ type sim struct {
 	latency time.Duration
 	jitter  time.Duration // uniform extra latency, drawn per request
 	think   time.Duration // a worker's pause between answer and next request
-	limits  []simLimit    // the server's limit from each instant on
-	total   int           // stop after this many admitted requests; 0: at until
+	// lag delays when the client sees each answer after the server
+	// decided it, uniformly up to this: a busy machine's scheduling.
+	lag     time.Duration
+	limits  []simLimit // the server's limit from each instant on
+	total   int        // stop after this many admitted requests; 0: at until
 	until   time.Duration
 	ceiling float64
 	burst   int // the client's
@@ -91,10 +94,15 @@ type simEvent struct {
 	at     time.Duration
 	worker int
 	answer bool // else the head's slot comes due, or a worker is ready
-	ready  bool
-	gen    int // slot events of an older schedule are stale
-	t      turn
-	seq    int
+	// seen marks an answer already decided, reaching the client late
+	// (sim.lag), with the decision and its Retry-After.
+	seen     bool
+	ok       bool
+	retryFor time.Duration
+	ready    bool
+	gen      int // slot events of an older schedule are stale
+	t        turn
+	seq      int
 }
 
 type simQueue []simEvent
@@ -207,19 +215,38 @@ func (s sim) run() simResult {
 			}
 			continue
 		}
-		if server.AllowN(at(now), 1) {
-			res.admitted = append(res.admitted, now)
-			res.end = now
+		if !e.seen {
+			e.seen, e.ok = true, server.AllowN(at(now), 1)
+			if e.ok {
+				res.admitted = append(res.admitted, now)
+				res.end = now
+			} else {
+				r := server.ReserveN(at(now), 1)
+				wait := r.DelayFrom(at(now))
+				r.CancelAt(at(now))
+				res.refused = append(res.refused, now)
+				e.retryFor = time.Duration(max(1, math.Ceil(wait.Seconds()))) * time.Second
+			}
+			if s.lag > 0 {
+				e.at += time.Duration(rng.Int64N(int64(s.lag)))
+				push(e)
+				continue
+			}
+		}
+		if e.ok {
 			ctl.admitted(at(now), len(waiting) > 0)
 		} else {
-			r := server.ReserveN(at(now), 1)
-			wait := r.DelayFrom(at(now))
-			r.CancelAt(at(now))
-			res.refused = append(res.refused, now)
-			retryAfter := time.Duration(max(1, math.Ceil(wait.Seconds()))) * time.Second
-			ctl.limited(at(now), e.t, retryAfter)
+			retryAfter := e.retryFor
+			until := ctl.limited(at(now), e.t, retryAfter)
 			if s.log != nil {
-				s.log("%6.2fs 429: band [%.2f, %.2f] rate %.2f hold %v margin %.2f", now.Seconds(), ctl.lo, ctl.hi, ctl.rate, ctl.hold, ctl.margin)
+				s.log("%6.2fs 429: band [%.2f, %.2f] rate %.2f hold %v margin %.2f pause %v", now.Seconds(), ctl.lo, ctl.hi, ctl.rate, ctl.hold, ctl.margin, until.Sub(at(now)))
+			}
+			if until.Before(at(now + retryAfter)) {
+				// The refused call waits out its own Retry-After, as
+				// Client.do does when the organisation's pause is shorter.
+				apply(now)
+				push(simEvent{at: now + retryAfter, worker: e.worker, ready: true})
+				continue
 			}
 		}
 		apply(now)

@@ -54,6 +54,12 @@ type Config struct {
 	// Latency delays every answer.
 	Latency time.Duration
 
+	// LatencyJitter spreads Latency uniformly by up to this fraction
+	// either way (0.2: 80 ms becomes 64-96 ms), drawn per request from
+	// the Seed, as a real service's answer times vary. From 0 to 1;
+	// defaults to 0: every answer takes Latency.
+	LatencyJitter float64
+
 	// FailRate is the fraction of calls (token exchange excepted) answered
 	// FailStatus before any change is made.
 	FailRate float64
@@ -198,6 +204,9 @@ func (cfg Config) Validate() error {
 	}
 	if cfg.ScopeRefusal != "" && !slices.Contains(ScopeRefusals(), cfg.ScopeRefusal) {
 		errs = append(errs, fmt.Errorf("ScopeRefusal %q: must be one of %s", cfg.ScopeRefusal, strings.Join(ScopeRefusals(), ", ")))
+	}
+	if cfg.LatencyJitter < 0 || cfg.LatencyJitter > 1 {
+		errs = append(errs, fmt.Errorf("LatencyJitter %v: must be from 0 to 1", cfg.LatencyJitter))
 	}
 	if cfg.PartialProviderRate < 0 || cfg.PartialProviderRate > 1 {
 		errs = append(errs, fmt.Errorf("PartialProviderRate %v: must be from 0 to 1", cfg.PartialProviderRate))

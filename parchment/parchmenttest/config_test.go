@@ -27,6 +27,7 @@ func TestConfigValidate(t *testing.T) {
 		{parchmenttest.Config{PartialProviderHPII: map[string]parchmenttest.CreateAnswer{"95x": parchmenttest.ProviderNotFound}}, `suffix "95x"`},
 		{parchmenttest.Config{PartialProviderHPII: map[string]parchmenttest.CreateAnswer{"95": "USER_CREATED"}}, `"USER_CREATED" must be`},
 		{parchmenttest.Config{DropRoles: []string{"owner"}}, `DropRoles: "owner"`},
+		{parchmenttest.Config{LatencyJitter: 1.2}, "LatencyJitter 1.2"},
 	} {
 		require.ErrorContains(t, tc.cfg.Validate(), tc.want)
 		require.Panics(t, func() { parchmenttest.New(tc.cfg) }, tc.want)

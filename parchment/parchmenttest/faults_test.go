@@ -77,6 +77,22 @@ func TestLatency(t *testing.T) {
 	require.GreaterOrEqual(t, time.Since(began), 50*time.Millisecond)
 }
 
+// Jittered answers take from Latency × (1 − jitter) to Latency × (1 +
+// jitter); some of 30 come sooner than Latency itself.
+func TestLatencyJitter(t *testing.T) {
+	t.Parallel()
+	s := start(t, parchmenttest.Config{Latency: 60 * time.Millisecond, LatencyJitter: 0.5})
+	fastest := time.Hour
+	for range 30 {
+		began := time.Now()
+		send(t, s, http.MethodGet, usersPath(org), nil)
+		took := time.Since(began)
+		require.GreaterOrEqual(t, took, 30*time.Millisecond)
+		fastest = min(fastest, took)
+	}
+	require.Less(t, fastest, 60*time.Millisecond)
+}
+
 func TestConcurrentCreates(t *testing.T) {
 	t.Parallel()
 	s := start(t, parchmenttest.Config{})

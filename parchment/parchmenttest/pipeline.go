@@ -11,8 +11,8 @@ import (
 // delay, count, rate limit, authenticate, maybe fail, handle, maybe drop.
 func (s *Server) serve(ep endpoint) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.cfg.Latency > 0 {
-			t := time.NewTimer(s.cfg.Latency)
+		if d := s.latency(); d > 0 {
+			t := time.NewTimer(d)
 			select {
 			case <-t.C:
 			case <-r.Context().Done():
@@ -75,6 +75,17 @@ func (s *Server) rateLimited(orgID string) (retryAfter int, limited bool) {
 	wait := res.Delay()
 	res.Cancel()
 	return max(1, int(math.Ceil(wait.Seconds()))), true
+}
+
+// latency is one answer's delay: Latency, spread by LatencyJitter.
+func (s *Server) latency() time.Duration {
+	if s.cfg.LatencyJitter <= 0 || s.cfg.Latency <= 0 {
+		return s.cfg.Latency
+	}
+	s.mu.Lock()
+	u := s.rng.Float64()
+	s.mu.Unlock()
+	return time.Duration(float64(s.cfg.Latency) * (1 + s.cfg.LatencyJitter*(2*u-1)))
 }
 
 // drop closes the connection without an answer.

@@ -21,7 +21,9 @@ import (
 type sandboxFlags struct {
 	addr       string
 	rate       float64
+	burst      int
 	latency    time.Duration
+	jitter     float64
 	failRate   float64
 	failStatus int
 	dropRate   float64
@@ -54,7 +56,9 @@ func (a *app) sandboxCommand() *cobra.Command {
 	fs := cmd.Flags()
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address")
 	fs.Float64Var(&f.rate, "rate", 0, "requests per second allowed per organisation before 429 (0: unlimited)")
+	fs.IntVar(&f.burst, "burst", 0, "requests an organisation may make at once before --rate applies (0: a second's worth)")
 	fs.DurationVar(&f.latency, "latency", 0, "delay added to every answer")
+	fs.Float64Var(&f.jitter, "latency-jitter", 0, "spread each answer's --latency uniformly by up to this fraction either way (0-1; 0.2: 80ms becomes 64-96ms)")
 	fs.Float64Var(&f.failRate, "fail-rate", 0, "fraction of calls answered --fail-status before any change (0-1)")
 	fs.IntVar(&f.failStatus, "fail-status", http.StatusInternalServerError, "status of the failures --fail-rate injects: 500 or 503")
 	fs.Float64Var(&f.dropRate, "drop-rate", 0, "fraction of changes whose connection is dropped after the change is made (0-1)")
@@ -122,8 +126,8 @@ func (a *app) runSandbox(ctx context.Context, f *sandboxFlags) error {
 // config checks the flags, each usage error naming its flag, and turns
 // them into the stand-in's settings (credentials and logger aside).
 func (f *sandboxFlags) config() (parchmenttest.Config, error) {
-	if f.rate < 0 || f.failRate < 0 || f.failRate > 1 || f.dropRate < 0 || f.dropRate > 1 || f.latency < 0 {
-		return parchmenttest.Config{}, errors.New("--rate and --latency must not be negative; --fail-rate and --drop-rate are fractions from 0 to 1")
+	if f.rate < 0 || f.burst < 0 || f.failRate < 0 || f.failRate > 1 || f.dropRate < 0 || f.dropRate > 1 || f.latency < 0 || f.jitter < 0 || f.jitter > 1 {
+		return parchmenttest.Config{}, errors.New("--rate, --burst and --latency must not be negative; --fail-rate, --drop-rate and --latency-jitter are fractions from 0 to 1")
 	}
 	if f.failStatus != http.StatusInternalServerError && f.failStatus != http.StatusServiceUnavailable {
 		return parchmenttest.Config{}, fmt.Errorf("--fail-status must be 500 or 503, not %d", f.failStatus)
@@ -142,14 +146,16 @@ func (f *sandboxFlags) config() (parchmenttest.Config, error) {
 		}
 	}
 	cfg := parchmenttest.Config{
-		Rate:       f.rate,
-		Latency:    f.latency,
-		FailRate:   f.failRate,
-		FailStatus: f.failStatus,
-		DropRate:   f.dropRate,
-		ListShape:  f.listShape,
-		GetShape:   f.getShape,
-		Scopes:     scopes,
+		Rate:          f.rate,
+		Burst:         f.burst,
+		Latency:       f.latency,
+		LatencyJitter: f.jitter,
+		FailRate:      f.failRate,
+		FailStatus:    f.failStatus,
+		DropRate:      f.dropRate,
+		ListShape:     f.listShape,
+		GetShape:      f.getShape,
+		Scopes:        scopes,
 	}
 	return cfg, f.docs.apply(&cfg)
 }

@@ -140,6 +140,8 @@ func TestSandboxFlagsAreChecked(t *testing.T) {
 		{[]string{"--scopes", "read:user,delete:everything"}, `--scopes: unknown scope "delete:everything"`},
 		{[]string{"--scopes", " , "}, "--scopes must name at least one"},
 		{[]string{"--fail-rate", "2"}, "--fail-rate"},
+		{[]string{"--latency-jitter", "1.5"}, "--latency-jitter are fractions"},
+		{[]string{"--burst", "-1"}, "--burst"},
 		{[]string{"--seed", filepath.Join(t.TempDir(), "missing.csv")}, "--seed: open"},
 		{[]string{"--seed", bad}, `--seed: ` + bad + ` line 2, column 4 "email": "not-an-email" is not an email address`},
 		{[]string{"--seed", unknown}, `--seed: ` + unknown + ` line 1, column 5 "nickname": unknown column`},
