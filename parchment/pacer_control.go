@@ -98,9 +98,11 @@ const (
 	// second. Slow enough that the next 429 comes from a drain of about a
 	// second, which pins the rate; fast enough to leave a low start soon.
 	searchGrowth = 0.26236426446749106
-	// probeGrowth makes a probe exceed the plateau by 3 % after one second,
-	// 12 % after two, 27 % after three.
-	probeGrowth = 0.03
+	// probeGrowth makes a probe exceed the plateau by 6 % after one second,
+	// 24 % after two, 54 % after three: a limit that rose threefold shows
+	// within about three seconds, and a probe that finds nothing has
+	// drained a burst of 5 at 20 requests/s after about two.
+	probeGrowth = 0.06
 	// firstHold is the plateau before the first probe. A probe that finds
 	// nothing costs a 429 and a short pause, so each one doubles the hold up to
 	// maxHold; a limit change found by a 429 shortens it to changeHold,
@@ -110,8 +112,9 @@ const (
 	maxHold    = 2 * time.Minute
 	// changeProbes is how many probes after a change keep changeHold
 	// though they find nothing: a limit that fell is often a throttle
-	// that lifts soon, and each later probe waits twice as long.
-	changeProbes = 1
+	// that lifts soon, and each later probe waits twice as long. Two,
+	// since the first often comes before the throttle lifts.
+	changeProbes = 2
 	// marginStep and maxMargin set how the plateau's margin grows with
 	// each 429 that did not lower the band's top: 1 %, 3 %, 7 % … up to 25 %.
 	marginStep = 0.01

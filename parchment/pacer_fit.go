@@ -19,11 +19,22 @@ import (
 // admitted one. So each cell needs only E, and each answer bounds B:
 // an admitted request needs B ≥ 1 + E, a refused one B < 1 + E. A cell
 // stays feasible while some B fits all of them.
+//
+// The client sees answers, not the server's decisions: a 429 read a few
+// milliseconds before an admission the server decided first would rule
+// out the true bucket. So a refusal's bound waits reorderWindow and
+// counts the admissions that arrive meanwhile as possibly earlier.
 type bucketFit struct {
 	cells   []fitCell
 	last    time.Time
 	started bool
 	refused bool
+	// A refusal's bound waits reorderWindow for admitted answers the
+	// server decided before it but the client saw after it; pendingAt is
+	// the refusal's arrival, pendingLate how many such answers came.
+	pending     bool
+	pendingAt   time.Time
+	pendingLate float64
 }
 
 // fitCell is one range of rates [dn, up]. E is tracked at both ends, each
@@ -33,6 +44,7 @@ type fitCell struct {
 	rate, up, dn float64
 	eUp, eDn     float64 // excess after the last answer at rates up and dn
 	bLo, bHi     float64 // the bursts still possible: [bLo, bHi)
+	pendingHi    float64 // the pending refusal's bHi, before late answers
 }
 
 const (
@@ -49,6 +61,13 @@ const (
 	// closer together than this, a refusal no longer shows that the bucket
 	// was empty, and very high rates stay feasible.
 	fitJitter = time.Millisecond
+	// reorderWindow is how long after a refusal an admitted answer may
+	// still have been decided before it. Answers reach a busy client late
+	// and out of order; a refusal read before an earlier admission would
+	// rule out the true bucket, and a fit with no bucket left reads as a
+	// changed limit. Each admitted answer this close after a refusal
+	// loosens its bound by one.
+	reorderWindow = 25 * time.Millisecond
 	// maxBurstSeconds bounds the burst at this many seconds' worth of the
 	// rate. Without some bound a single 429 fits any low rate with a huge
 	// burst; gateways configure bursts of about a second's worth.
@@ -76,6 +95,12 @@ func (f *bucketFit) add(at time.Time, admitted bool) {
 	}
 	f.started, f.last = true, at
 	f.refused = f.refused || !admitted
+	if f.pending && (!admitted || at.Sub(f.pendingAt) > reorderWindow) {
+		f.settle()
+	}
+	if f.pending {
+		f.pendingLate++
+	}
 	tol := fitJitter.Seconds()
 	for i := range f.cells {
 		c := &f.cells[i]
@@ -85,7 +110,7 @@ func (f *bucketFit) add(at time.Time, admitted bool) {
 		if admitted {
 			c.bLo = max(c.bLo, 1+max(0, c.eUp-c.up*(gap+tol)))
 		} else {
-			c.bHi = min(c.bHi, 1+max(0, c.eDn-c.dn*max(0, gap-tol)))
+			c.pendingHi = 1 + max(0, c.eDn-c.dn*max(0, gap-tol))
 		}
 		c.eUp = max(0, c.eUp-c.up*gap)
 		c.eDn = max(0, c.eDn-c.dn*gap)
@@ -94,15 +119,39 @@ func (f *bucketFit) add(at time.Time, admitted bool) {
 			c.eDn++
 		}
 	}
+	if !admitted {
+		f.pending, f.pendingAt, f.pendingLate = true, at, 0
+	}
 }
+
+// settle applies the pending refusal's bound, loosened by the admitted
+// answers that came within reorderWindow after it.
+func (f *bucketFit) settle() {
+	for i := range f.cells {
+		c := &f.cells[i]
+		c.bHi = c.hiBound(f)
+	}
+	f.pending = false
+}
+
+// hiBound is the cell's bHi with the pending refusal counted.
+func (c *fitCell) hiBound(f *bucketFit) float64 {
+	if !f.pending {
+		return c.bHi
+	}
+	return min(c.bHi, c.pendingHi+f.pendingLate)
+}
+
+// feasible says whether some burst still fits the cell.
+func (c *fitCell) feasible(f *bucketFit) bool { return c.bLo < c.hiBound(f) }
 
 // band returns the lowest and highest rates that explain every answer; hi
 // is +Inf until a refusal bounds it. ok is false when no token bucket fits,
 // which means the limit changed (or the server is not a token bucket).
 func (f *bucketFit) band() (lo, hi float64, ok bool) {
 	first, last := -1, -1
-	for i, c := range f.cells {
-		if c.bLo < c.bHi {
+	for i := range f.cells {
+		if f.cells[i].feasible(f) {
 			if first < 0 {
 				first = i
 			}
@@ -123,8 +172,8 @@ func (f *bucketFit) band() (lo, hi float64, ok bool) {
 // many requests fit in the bucket once it has refilled.
 func (f *bucketFit) minBurst() float64 {
 	b := math.Inf(1)
-	for _, c := range f.cells {
-		if c.bLo < c.bHi {
+	for i := range f.cells {
+		if c := &f.cells[i]; c.feasible(f) {
 			b = min(b, c.bLo)
 		}
 	}
