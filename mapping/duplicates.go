@@ -70,8 +70,9 @@ func (d *Duplicates) Add(row *Row) {
 // and lets go of the rest.
 func (d *Duplicates) Finish() {
 	d.groups = make([]map[uint64][]keyed, len(d.keys))
+	var firsts []uint32
 	for i := range d.seen {
-		d.groups[i] = repeated(&d.seen[i])
+		d.groups[i], firsts = repeated(&d.seen[i], firsts)
 	}
 	d.seen = nil
 }
@@ -102,14 +103,21 @@ func (c *keyedChunks) at(i int) keyed {
 // repeated groups the entries of seen whose hash occurs more than once,
 // each group in seen's order. An open-addressing table of first
 // occurrences (4 bytes a cell, at least twice as many cells as entries)
-// finds them in one pass, several times faster than sorting seen.
-func repeated(seen *keyedChunks) map[uint64][]keyed {
+// finds them in one pass, several times faster than sorting seen. The
+// table is given back for the next key's call, which reuses it: fresh
+// pages cost more than clearing.
+func repeated(seen *keyedChunks, firsts []uint32) (map[uint64][]keyed, []uint32) {
 	groups := map[uint64][]keyed{}
 	size := 1
 	for size < 2*seen.n {
 		size <<= 1
 	}
-	firsts := make([]uint32, size) // index+1 into seen; 0 is empty
+	if cap(firsts) >= size {
+		firsts = firsts[:size] // index+1 into seen; 0 is empty
+		clear(firsts)
+	} else {
+		firsts = make([]uint32, size)
+	}
 	mask := uint64(size - 1)
 	i := 0
 	for _, chunk := range seen.chunks {
@@ -130,7 +138,7 @@ func repeated(seen *keyedChunks) map[uint64][]keyed {
 			firsts[c] = uint32(i)
 		}
 	}
-	return groups
+	return groups, firsts
 }
 
 // Repeated calls fn with the ordinal of every row that shares a value.
