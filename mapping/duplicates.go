@@ -35,7 +35,7 @@ func uniqueKeys() []uniqueKey {
 type Duplicates struct {
 	seed   maphash.Seed
 	keys   []uniqueKey
-	seen   [][]keyed
+	seen   []keyedChunks
 	groups []map[uint64][]keyed // after Finish: only values on several rows
 	n      int
 }
@@ -48,7 +48,7 @@ type keyed struct {
 
 func NewDuplicates() *Duplicates {
 	keys := uniqueKeys()
-	return &Duplicates{seed: maphash.MakeSeed(), keys: keys, seen: make([][]keyed, len(keys))}
+	return &Duplicates{seed: maphash.MakeSeed(), keys: keys, seen: make([]keyedChunks, len(keys))}
 }
 
 // Add notes row, the next of the first read. Skipped rows take no part but
@@ -61,7 +61,7 @@ func (d *Duplicates) Add(row *Row) {
 	}
 	for i, k := range d.keys {
 		if v := k.key(&row.Record); v != "" {
-			d.seen[i] = append(d.seen[i], keyed{maphash.String(d.seed, v), ord, uint32(row.Line)})
+			d.seen[i].add(keyed{maphash.String(d.seed, v), ord, uint32(row.Line)})
 		}
 	}
 }
@@ -70,40 +70,75 @@ func (d *Duplicates) Add(row *Row) {
 // and lets go of the rest.
 func (d *Duplicates) Finish() {
 	d.groups = make([]map[uint64][]keyed, len(d.keys))
-	for i, seen := range d.seen {
-		d.groups[i] = repeated(seen)
+	var firsts []uint32
+	for i := range d.seen {
+		d.groups[i], firsts = repeated(&d.seen[i], firsts)
 	}
 	d.seen = nil
+}
+
+// keyedChunks holds a key's entries in chunks of a fixed size: growing one
+// slice copied every entry several times over, most of Add's cost, and
+// held the old and new arrays at once.
+type keyedChunks struct {
+	chunks [][]keyed
+	n      int
+}
+
+const keyedChunkBits = 10
+
+func (c *keyedChunks) add(k keyed) {
+	if c.n&(1<<keyedChunkBits-1) == 0 {
+		c.chunks = append(c.chunks, make([]keyed, 0, 1<<keyedChunkBits))
+	}
+	last := len(c.chunks) - 1
+	c.chunks[last] = append(c.chunks[last], k)
+	c.n++
+}
+
+func (c *keyedChunks) at(i int) keyed {
+	return c.chunks[i>>keyedChunkBits][i&(1<<keyedChunkBits-1)]
 }
 
 // repeated groups the entries of seen whose hash occurs more than once,
 // each group in seen's order. An open-addressing table of first
 // occurrences (4 bytes a cell, at least twice as many cells as entries)
-// finds them in one pass, several times faster than sorting seen.
-func repeated(seen []keyed) map[uint64][]keyed {
+// finds them in one pass, several times faster than sorting seen. The
+// table is given back for the next key's call, which reuses it: fresh
+// pages cost more than clearing.
+func repeated(seen *keyedChunks, firsts []uint32) (map[uint64][]keyed, []uint32) {
 	groups := map[uint64][]keyed{}
 	size := 1
-	for size < 2*len(seen) {
+	for size < 2*seen.n {
 		size <<= 1
 	}
-	firsts := make([]uint32, size) // index+1 into seen; 0 is empty
-	mask := uint64(size - 1)
-next:
-	for i, k := range seen {
-		c := k.hash & mask
-		for ; firsts[c] != 0; c = (c + 1) & mask {
-			if first := seen[firsts[c]-1]; first.hash == k.hash {
-				g := groups[k.hash]
-				if g == nil {
-					g = []keyed{first}
-				}
-				groups[k.hash] = append(g, k)
-				continue next
-			}
-		}
-		firsts[c] = uint32(i + 1)
+	if cap(firsts) >= size {
+		firsts = firsts[:size] // index+1 into seen; 0 is empty
+		clear(firsts)
+	} else {
+		firsts = make([]uint32, size)
 	}
-	return groups
+	mask := uint64(size - 1)
+	i := 0
+	for _, chunk := range seen.chunks {
+	next:
+		for _, k := range chunk {
+			i++
+			c := k.hash & mask
+			for ; firsts[c] != 0; c = (c + 1) & mask {
+				if first := seen.at(int(firsts[c]) - 1); first.hash == k.hash {
+					g := groups[k.hash]
+					if g == nil {
+						g = []keyed{first}
+					}
+					groups[k.hash] = append(g, k)
+					continue next
+				}
+			}
+			firsts[c] = uint32(i)
+		}
+	}
+	return groups, firsts
 }
 
 // Repeated calls fn with the ordinal of every row that shares a value.
