@@ -29,9 +29,8 @@ type bucketFit struct {
 	last    time.Time
 	started bool
 	refused bool
-	// A refusal's bound waits reorderWindow for admitted answers the
-	// server decided before it but the client saw after it; pendingAt is
-	// the refusal's arrival, pendingLate how many such answers came.
+	// pending marks a refusal whose bound waits out reorderWindow;
+	// pendingAt is its arrival, pendingLate the admissions seen since.
 	pending     bool
 	pendingAt   time.Time
 	pendingLate float64

@@ -86,18 +86,23 @@ func TestFitToleratesAnAdmissionReadAfterA429(t *testing.T) {
 	}
 	// ... each answer read as decided, except that the third 429 is read
 	// before the admission decided just ahead of it, 8 ms after that.
-	for i, refused := 0, 0; i < len(decided); i++ {
-		a := decided[i]
-		if next := i + 1; next < len(decided) && !decided[next].ok {
-			refused++
+	third, refusals := -1, 0
+	for i := 0; third < 0 && i < len(decided); i++ {
+		if !decided[i].ok {
+			if refusals++; refusals == 3 {
+				third = i
+			}
 		}
-		if next := i + 1; a.ok && refused == 3 && !decided[next].ok {
-			f.add(decided[next].at, false)
-			f.add(decided[next].at.Add(8*time.Millisecond), true)
+	}
+	require.True(t, third > 0 && decided[third-1].ok)
+	for i := 0; i < len(decided); i++ {
+		if i == third-1 {
+			f.add(decided[third].at, false)
+			f.add(decided[third].at.Add(8*time.Millisecond), true)
 			i++
 			continue
 		}
-		f.add(a.at, a.ok)
+		f.add(decided[i].at, decided[i].ok)
 	}
 	lo, hi, ok := f.band()
 	require.True(t, ok, "the true bucket must stay feasible")
