@@ -56,15 +56,15 @@ func TestReadOnlySQLiteRefusesAnOlderSchemaNamingTheMigrations(t *testing.T) {
 	store.Close()
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
-	_, err = db.Exec(`DELETE FROM ` + versionTable + ` WHERE version_id = 5`)
+	_, err = db.Exec(`DELETE FROM ` + versionTable + ` WHERE version_id = 6`)
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 
 	_, err = Open(t.Context(), "sqlite:"+path, nil, ReadOnly())
 	var schema *SchemaError
 	require.True(t, errors.As(err, &schema), "%v", err)
-	require.Equal(t, []string{"00005_entries_summary_index.sql"}, schema.Pending)
-	require.Contains(t, err.Error(), "apply or ledger migrate will run 00005_entries_summary_index.sql")
+	require.Equal(t, []string{"00006_saved_indexes.sql"}, schema.Pending)
+	require.Contains(t, err.Error(), "apply or ledger migrate will run 00006_saved_indexes.sql")
 }
 
 func TestReadOnlyPostgresWritesNothing(t *testing.T) {

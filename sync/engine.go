@@ -118,6 +118,9 @@ func run(ctx context.Context, cfg Config, mode Mode, rows Rows) (*Report, error)
 		"enable", report.Counts.Enable, "disable", report.Counts.Disable, "unchanged", report.Counts.Unchanged,
 		"manual", report.Counts.Manual, "orphaned", report.Counts.Orphaned,
 		"invalid", report.Counts.Invalid, "failed", report.Counts.Failed)
+	if mode == ModeApply && runErr == nil && ctx.Err() == nil {
+		refreshSavedIndex(ctx, cfg.Store, cfg.OrganizationID, cfg.Logger)
+	}
 	return report, runErr
 }
 
@@ -126,7 +129,7 @@ func run(ctx context.Context, cfg Config, mode Mode, rows Rows) (*Report, error)
 // decisions in a plan, sends them in an apply. The mass-leaver guard may
 // hold the run, and a reviewed plan stop it, before anything is sent.
 func decide(ctx context.Context, cfg Config, mode Mode, runID int64, t *tally, report *Report, rows Rows) error {
-	ix, err := loadIndex(ctx, cfg.Store, cfg.OrganizationID)
+	ix, err := loadIndex(ctx, cfg.Store, cfg.OrganizationID, mode == ModeApply, cfg.Logger)
 	if err != nil {
 		return &AbortError{Cause: fmt.Errorf("read ledger: %w", err)}
 	}

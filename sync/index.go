@@ -1,7 +1,6 @@
 package sync
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"hash"
@@ -54,15 +53,6 @@ const (
 )
 
 func (s *slot) has(f uint8) bool { return s.flags&f != 0 }
-
-// loadIndex reads the organisation's entries without their fields.
-func loadIndex(ctx context.Context, store Store, organizationID string) (*ledgerIndex, error) {
-	b := newIndexBuilder()
-	if err := store.ScanEntries(ctx, organizationID, b.add); err != nil {
-		return nil, err
-	}
-	return b.done(), nil
-}
 
 // indexBuilder makes a ledgerIndex from entries in ledger order.
 type indexBuilder struct {

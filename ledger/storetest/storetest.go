@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore func(t *testing.T) psync.Store) {
 		{"ReportRoundTrip", testReportRoundTrip},
 		{"RunsNewestFirst", testRunsNewestFirst},
 		{"SummariesAndOneEntry", testSummariesAndOneEntry},
+		{"SavedIndexFollowsEveryWrite", testSavedIndexFollowsEveryWrite},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

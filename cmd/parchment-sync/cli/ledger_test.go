@@ -30,7 +30,7 @@ func TestLedgerMigrateSQLite(t *testing.T) {
 
 	res := runLedgerCmd(t, nil, "ledger", "migrate", "--ledger", url)
 	require.Equal(t, ExitOK, res.code, res.stderr)
-	require.Contains(t, res.stdout, "ledger migrated: 5 migration(s) applied")
+	require.Contains(t, res.stdout, "ledger migrated: 6 migration(s) applied")
 	res = runLedgerCmd(t, nil, "ledger", "migrate", "--ledger", url)
 	require.Equal(t, ExitOK, res.code, res.stderr)
 	require.Contains(t, res.stdout, "0 migration(s) applied")
@@ -41,7 +41,7 @@ func TestLedgerMigratePostgres(t *testing.T) {
 	url := pgtest.URL(t)
 	res := runLedgerCmd(t, map[string]string{fleet.EnvDatabaseURL: url}, "ledger", "migrate")
 	require.Equal(t, ExitOK, res.code, res.stderr)
-	require.Contains(t, res.stdout, "7 migration(s) applied")
+	require.Contains(t, res.stdout, "8 migration(s) applied")
 }
 
 // With no --ledger: PARCHMENT_LEDGER_URL, then DATABASE_URL, then the

@@ -80,11 +80,11 @@ func TestPlanRefusesALedgerApplyHasYetToMigrate(t *testing.T) {
 	require.Equal(t, ExitOK, res.code, res.stderr)
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
-	_, err = db.Exec(`DELETE FROM parchment_sync_schema_migrations WHERE version_id = 5`)
+	_, err = db.Exec(`DELETE FROM parchment_sync_schema_migrations WHERE version_id = 6`)
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 
 	res = f.run("plan", "--csv", csv)
 	require.Equal(t, ExitUsage, res.code, res.stderr)
-	require.Contains(t, res.stderr, "apply or ledger migrate will run 00005_entries_summary_index.sql")
+	require.Contains(t, res.stderr, "apply or ledger migrate will run 00006_saved_indexes.sql")
 }

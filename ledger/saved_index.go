@@ -1,0 +1,70 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+)
+
+// The engine keeps its index of an organisation's entries between runs
+// (migration saved_indexes): the ledger stores it as bytes it does not
+// read, beside the entries' version, which a trigger moves on every write
+// to them. Versions only grow, so an index saved at version v describes
+// the entries for as long as their version is v.
+
+// SavedIndex returns the version of the organisation's entries and the
+// index saved at that version, nil when none is.
+func (s *Store) SavedIndex(ctx context.Context, organizationID string) (version int64, index []byte, err error) {
+	if organizationID == "" {
+		return 0, nil, errEmptyOrganization
+	}
+	// One statement, so the version and the index are read together.
+	err = s.reader.queryRow(ctx, `
+		SELECT v.version, i.data
+		FROM (SELECT COALESCE(MAX(version), 0) AS version FROM parchment_sync_entry_versions
+			WHERE organization_id = $1) v
+		LEFT JOIN parchment_sync_saved_indexes i ON i.organization_id = $1 AND i.version = v.version`,
+		organizationID).Scan(&version, &index)
+	if err != nil {
+		return 0, nil, fmt.Errorf("ledger: read the saved index: %w", err)
+	}
+	return version, index, nil
+}
+
+// IndexSaved reports the version of the organisation's entries and
+// whether an index is saved at it, without reading the index.
+func (s *Store) IndexSaved(ctx context.Context, organizationID string) (version int64, saved bool, err error) {
+	if organizationID == "" {
+		return 0, false, errEmptyOrganization
+	}
+	err = s.reader.queryRow(ctx, `
+		SELECT v.version, EXISTS (SELECT 1 FROM parchment_sync_saved_indexes i
+			WHERE i.organization_id = $1 AND i.version = v.version)
+		FROM (SELECT COALESCE(MAX(version), 0) AS version FROM parchment_sync_entry_versions
+			WHERE organization_id = $1) v`,
+		organizationID).Scan(&version, &saved)
+	if err != nil {
+		return 0, false, fmt.Errorf("ledger: read the entries' version: %w", err)
+	}
+	return version, saved, nil
+}
+
+// SaveIndex keeps index as the organisation's at version, which the caller
+// read before reading the entries the index was made of: had anything
+// written them since, their version has moved past it and the index is
+// never read. A read-only ledger keeps nothing.
+func (s *Store) SaveIndex(ctx context.Context, organizationID string, version int64, index []byte) error {
+	if organizationID == "" {
+		return errEmptyOrganization
+	}
+	if s.readOnly {
+		return nil
+	}
+	_, err := s.writer.exec(ctx, `
+		INSERT INTO parchment_sync_saved_indexes (organization_id, version, data) VALUES ($1, $2, $3)
+		ON CONFLICT (organization_id) DO UPDATE SET version = excluded.version, data = excluded.data`,
+		organizationID, version, index)
+	if err != nil {
+		return fmt.Errorf("ledger: save the index: %w", err)
+	}
+	return nil
+}
