@@ -192,7 +192,17 @@ const staleCache = " (the cached SQLite ledger, seeded by an earlier build, no l
 // unchanged and nothing may reach the stand-in. It returns the mean CPU of
 // a run.
 func (h *harness) idleApply(b *testing.B, n int, roster, ledger, hint string) time.Duration {
+	return h.idleApplyAfter(b, n, roster, ledger, hint, nil)
+}
+
+// idleApplyAfter is idleApply with before called ahead of each run.
+func (h *harness) idleApplyAfter(b *testing.B, n int, roster, ledger, hint string, before func() error) time.Duration {
 	return measure(b, h, n, func(dir string) (child, func() error) {
+		if before != nil {
+			if err := before(); err != nil {
+				b.Fatal(err)
+			}
+		}
 		srv, stop := standIn()
 		c := h.sync(dir, ledger, "apply", roster, "--api-url", srv.URL)
 		return c, func() error {
