@@ -7,9 +7,10 @@ import (
 
 // The engine keeps its index of an organisation's entries between runs
 // (migration saved_indexes): the ledger stores it as bytes it does not
-// read, beside the entries' version, which a trigger moves on every write
-// to them. Versions only grow, so an index saved at version v describes
-// the entries for as long as their version is v.
+// read, beside the entries' version. Triggers delete the saved index and
+// move the version on every write to the entries, so an index saved at
+// the version read before its entries describes them for as long as that
+// is the current version.
 
 // SavedIndex returns the version of the organisation's entries and the
 // index saved at that version, nil when none is.
@@ -50,8 +51,8 @@ func (s *Store) IndexSaved(ctx context.Context, organizationID string) (version 
 
 // SaveIndex keeps index as the organisation's at version, which the caller
 // read before reading the entries the index was made of: had anything
-// written them since, their version has moved past it and the index is
-// never read. A read-only ledger keeps nothing.
+// written them since, their version has moved on and the index is never
+// read. A read-only ledger keeps nothing.
 func (s *Store) SaveIndex(ctx context.Context, organizationID string, version int64, index []byte) error {
 	if organizationID == "" {
 		return errEmptyOrganization

@@ -1,10 +1,11 @@
 -- An idle run reads every entry's summary to build its index of the
 -- organisation; the index is kept here between runs instead. Every write
--- to an organisation's entries moves its version, in a trigger so that no
--- writer can forget to, and a saved index is read only while it is of the
--- current version. Versions only grow: an index saved at a version that
--- has since moved is never read again. Names are unqualified, as the
--- tables': the function finds the versions in the writer's search_path.
+-- to an organisation's entries deletes its saved index and moves its
+-- version, in triggers so that no writer can forget to. An index is saved
+-- at the version read before the entries it was made of, and read only
+-- while that is the current version: one saved after a write it did not
+-- see is never read. Names are unqualified, as the tables': the functions
+-- find them in the writer's search_path.
 
 -- +goose Up
 CREATE TABLE parchment_sync_entry_versions (
@@ -27,10 +28,12 @@ BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         INSERT INTO parchment_sync_entry_versions AS v (organization_id, version) VALUES (OLD.organization_id, 1)
             ON CONFLICT (organization_id) DO UPDATE SET version = v.version + 1;
+        DELETE FROM parchment_sync_saved_indexes WHERE organization_id = OLD.organization_id;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO parchment_sync_entry_versions AS v (organization_id, version) VALUES (NEW.organization_id, 1)
             ON CONFLICT (organization_id) DO UPDATE SET version = v.version + 1;
+        DELETE FROM parchment_sync_saved_indexes WHERE organization_id = NEW.organization_id;
     END IF;
     RETURN NULL;
 END

@@ -1,9 +1,10 @@
 -- An idle run reads every entry's summary to build its index of the
 -- organisation; the index is kept here between runs instead. Every write
--- to an organisation's entries moves its version, in a trigger so that no
--- writer can forget to, and a saved index is read only while it is of the
--- current version. Versions only grow: an index saved at a version that
--- has since moved is never read again.
+-- to an organisation's entries deletes its saved index and moves its
+-- version, in triggers so that no writer can forget to. An index is saved
+-- at the version read before the entries it was made of, and read only
+-- while that is the current version: one saved after a write it did not
+-- see is never read.
 
 -- +goose Up
 CREATE TABLE parchment_sync_entry_versions (
@@ -23,6 +24,7 @@ CREATE TRIGGER parchment_sync_entries_inserted AFTER INSERT ON parchment_sync_en
 BEGIN
     INSERT INTO parchment_sync_entry_versions (organization_id, version) VALUES (NEW.organization_id, 1)
         ON CONFLICT (organization_id) DO UPDATE SET version = version + 1;
+    DELETE FROM parchment_sync_saved_indexes WHERE organization_id = NEW.organization_id;
 END;
 -- +goose StatementEnd
 
@@ -31,8 +33,10 @@ CREATE TRIGGER parchment_sync_entries_updated AFTER UPDATE ON parchment_sync_ent
 BEGIN
     INSERT INTO parchment_sync_entry_versions (organization_id, version) VALUES (OLD.organization_id, 1)
         ON CONFLICT (organization_id) DO UPDATE SET version = version + 1;
+    DELETE FROM parchment_sync_saved_indexes WHERE organization_id = OLD.organization_id;
     INSERT INTO parchment_sync_entry_versions (organization_id, version) VALUES (NEW.organization_id, 1)
         ON CONFLICT (organization_id) DO UPDATE SET version = version + 1;
+    DELETE FROM parchment_sync_saved_indexes WHERE organization_id = NEW.organization_id;
 END;
 -- +goose StatementEnd
 
@@ -41,6 +45,7 @@ CREATE TRIGGER parchment_sync_entries_deleted AFTER DELETE ON parchment_sync_ent
 BEGIN
     INSERT INTO parchment_sync_entry_versions (organization_id, version) VALUES (OLD.organization_id, 1)
         ON CONFLICT (organization_id) DO UPDATE SET version = version + 1;
+    DELETE FROM parchment_sync_saved_indexes WHERE organization_id = OLD.organization_id;
 END;
 -- +goose StatementEnd
 
