@@ -1,7 +1,9 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -12,23 +14,37 @@ import (
 // the version read before its entries describes them for as long as that
 // is the current version.
 
-// SavedIndex returns the version of the organisation's entries and the
-// index saved at that version, nil when none is.
-func (s *Store) SavedIndex(ctx context.Context, organizationID string) (version int64, index []byte, err error) {
+// SavedIndex calls read with the version of the organisation's entries and
+// the index saved at that version, nil when none is. The index is the
+// driver's own buffer, valid only until read returns: an index is as
+// large as a tenth of the ledger's entries, and database/sql would copy
+// it once more.
+func (s *Store) SavedIndex(ctx context.Context, organizationID string, read func(version int64, index []byte) error) error {
 	if organizationID == "" {
-		return 0, nil, errEmptyOrganization
+		return errEmptyOrganization
 	}
 	// One statement, so the version and the index are read together.
-	err = s.reader.queryRow(ctx, `
+	rows, err := s.reader.query(ctx, `
 		SELECT v.version, i.data
 		FROM (SELECT COALESCE(MAX(version), 0) AS version FROM parchment_sync_entry_versions
 			WHERE organization_id = $1) v
 		LEFT JOIN parchment_sync_saved_indexes i ON i.organization_id = $1 AND i.version = v.version`,
-		organizationID).Scan(&version, &index)
+		organizationID)
 	if err != nil {
-		return 0, nil, fmt.Errorf("ledger: read the saved index: %w", err)
+		return fmt.Errorf("ledger: read the saved index: %w", err)
 	}
-	return version, index, nil
+	defer rows.Close()
+	if !rows.Next() {
+		return fmt.Errorf("ledger: read the saved index: %w", cmp.Or(rows.Err(), sql.ErrNoRows))
+	}
+	var (
+		version int64
+		index   sql.RawBytes
+	)
+	if err := rows.Scan(&version, &index); err != nil {
+		return fmt.Errorf("ledger: read the saved index: %w", err)
+	}
+	return read(version, index)
 }
 
 // IndexSaved reports the version of the organisation's entries and

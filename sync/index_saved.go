@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -14,9 +15,10 @@ import (
 // write to them moves. An idle night then reads one saved index instead of
 // every entry: most of an idle run's ledger time.
 type indexKeeper interface {
-	// SavedIndex returns the version of the organisation's entries and the
-	// index saved at that version, nil when none is.
-	SavedIndex(ctx context.Context, organizationID string) (version int64, index []byte, err error)
+	// SavedIndex calls read with the version of the organisation's entries
+	// and the index saved at that version, nil when none is; the index is
+	// valid only until read returns.
+	SavedIndex(ctx context.Context, organizationID string, read func(version int64, index []byte) error) error
 	// IndexSaved reports the entries' version and whether an index is
 	// saved at it, without reading the index.
 	IndexSaved(ctx context.Context, organizationID string) (version int64, saved bool, err error)
@@ -34,18 +36,25 @@ func loadIndex(ctx context.Context, store Store, organizationID string, keep boo
 	if !ok {
 		return scanIndex(ctx, store, organizationID)
 	}
-	version, saved, err := keeper.SavedIndex(ctx, organizationID)
-	if err != nil {
-		return nil, err
-	}
-	if saved != nil {
-		ix, err := decodeIndex(saved)
-		if err == nil {
-			return ix, nil
+	var (
+		version int64
+		ix      *ledgerIndex
+	)
+	err := keeper.SavedIndex(ctx, organizationID, func(v int64, saved []byte) error {
+		version = v
+		if saved == nil {
+			return nil
 		}
-		logger.Warn("the ledger's saved index cannot be read; reading every entry instead", "error", err)
+		var err error
+		if ix, err = decodeIndex(saved); err != nil {
+			logger.Warn("the ledger's saved index cannot be read; reading every entry instead", "error", err)
+		}
+		return nil
+	})
+	if err != nil || ix != nil {
+		return ix, err
 	}
-	ix, err := scanIndex(ctx, store, organizationID)
+	ix, err = scanIndex(ctx, store, organizationID)
 	if err == nil && keep {
 		saveIndex(ctx, keeper, organizationID, version, ix, logger)
 	}
@@ -140,7 +149,7 @@ func (ix *ledgerIndex) idsEnd() int {
 	return int(last.off) + int(last.n)
 }
 
-// decodeIndex reads an index encodeIndex wrote. The ids alias data.
+// decodeIndex reads an index encodeIndex wrote.
 func decodeIndex(data []byte) (*ledgerIndex, error) {
 	format, rest, err := cutBytes(data)
 	if err != nil {
@@ -177,7 +186,7 @@ func decodeIndex(data []byte) (*ledgerIndex, error) {
 	if uint64(len(rest)) != off || off > 1<<32-1 {
 		return nil, fmt.Errorf("%w: its ids take %d bytes, its slots %d", errSavedIndex, len(rest), off)
 	}
-	ix.ids = rest
+	ix.ids = bytes.Clone(rest) // rest is the ledger's buffer
 	for i := range ix.slots {
 		s := &ix.slots[i]
 		id := ix.ids[s.off : s.off+uint32(s.n)]
