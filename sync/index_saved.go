@@ -46,7 +46,10 @@ func loadIndex(ctx context.Context, store Store, organizationID string, keep boo
 			return nil
 		}
 		var err error
-		if ix, err = decodeIndex(saved); err != nil {
+		switch ix, err = decodeIndex(saved); {
+		case errors.Is(err, errOtherFormat): // saved by another version: an upgrade's first run
+			logger.Info("the ledger's index was saved by another version; reading every entry instead", "error", err)
+		case err != nil:
 			logger.Warn("the ledger's saved index cannot be read; reading every entry instead", "error", err)
 		}
 		return nil
@@ -109,8 +112,12 @@ func scanIndex(ctx context.Context, store Store, organizationID string) (*ledger
 // saved by a build that differs in either is read as missing.
 const savedIndexFormat = "parchment-sync index 1, digests " + digestVersion
 
-// errSavedIndex is a saved index this build cannot read.
-var errSavedIndex = errors.New("the saved index is malformed")
+// errSavedIndex is a saved index this build cannot read; errOtherFormat,
+// among them, one another build wrote.
+var (
+	errSavedIndex  = errors.New("the saved index is malformed")
+	errOtherFormat = fmt.Errorf("%w: another version saved it", errSavedIndex)
+)
 
 // encodeIndex lays ix out as: the format, the ledger's fingerprint, the
 // count of slots, then each slot's id length, absent runs, flags and
@@ -156,7 +163,7 @@ func decodeIndex(data []byte) (*ledgerIndex, error) {
 		return nil, err
 	}
 	if string(format) != savedIndexFormat {
-		return nil, fmt.Errorf("%w: its format is %q, this version's %q", errSavedIndex, format, savedIndexFormat)
+		return nil, fmt.Errorf("%w: its format is %q, this version's %q", errOtherFormat, format, savedIndexFormat)
 	}
 	fingerprint, rest, err := cutBytes(rest)
 	if err != nil {

@@ -70,7 +70,7 @@ func TestSavedIndexRefusesWhatItCannotRead(t *testing.T) {
 
 	other := appendString(nil, "parchment-sync index 2, digests f2:")
 	_, err = decodeIndex(append(other, data[len(appendString(nil, savedIndexFormat)):]...))
-	require.ErrorIs(t, err, errSavedIndex, "another build's format")
+	require.ErrorIs(t, err, errOtherFormat, "another build's format")
 	require.ErrorContains(t, err, "parchment-sync index 2")
 
 	ix := savedIndexFixture(t)
