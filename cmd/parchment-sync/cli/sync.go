@@ -108,6 +108,7 @@ func (a *app) runSync(ctx context.Context, mode psync.Mode, f *syncFlags) error 
 	if err := f.resolve(); err != nil {
 		return err
 	}
+	a.tuneCollector()
 	display := newProgressDisplay(a.stderr, isTerminal(a.stderr))
 	defer display.Close()
 	logger, err := a.loggerTo(display.Writer(), f.logLevel, f.ops.logFormat)
