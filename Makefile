@@ -57,7 +57,7 @@ bench:
 	scripts/with-postgres.sh $(GO) test -run '^$$' -bench '^BenchmarkIdleStartup$$' -benchtime 1x -count $(BENCH_COUNT) -timeout 0 ./internal/membench/ 2>&1 | tee -a $(BENCH_OUT)
 	$(GO) run ./internal/benchreport $(BENCH_OUT)
 
-## bench-idle: only BenchmarkIdleStartup: the CPU per row, start-up included, of idle applies of 30,000 and 1,000 rows on SQLite and PostgreSQL, through the binary
+## bench-idle: only BenchmarkIdleStartup: the CPU per row, start-up included, of idle applies of 30,000 and 1,000 rows on SQLite and PostgreSQL, and of 30,000 with no saved index, through the binary
 bench-idle:
 	@mkdir -p $(dir $(BENCH_IDLE_OUT))
 	scripts/with-postgres.sh $(GO) test -run '^$$' -bench '^BenchmarkIdleStartup$$' -benchtime 1x -count $(BENCH_COUNT) -timeout 0 ./internal/membench/ 2>&1 | tee $(BENCH_IDLE_OUT)
