@@ -14,11 +14,15 @@ import (
 // the version read before its entries describes them for as long as that
 // is the current version.
 
+// entriesVersion is the organisation ($1)'s entries' version as a one-row
+// table v: 0 before any write since the migration.
+const entriesVersion = `(SELECT COALESCE(MAX(version), 0) AS version
+	FROM parchment_sync_entry_versions WHERE organization_id = $1) v`
+
 // SavedIndex calls read with the version of the organisation's entries and
 // the index saved at that version, nil when none is. The index is the
-// driver's own buffer, valid only until read returns: an index is as
-// large as a tenth of the ledger's entries, and database/sql would copy
-// it once more.
+// driver's own buffer, valid only until read returns: a million people's
+// index is 19 MB, which a scan into a []byte would copy once more.
 func (s *Store) SavedIndex(ctx context.Context, organizationID string, read func(version int64, index []byte) error) error {
 	if organizationID == "" {
 		return errEmptyOrganization
@@ -26,8 +30,7 @@ func (s *Store) SavedIndex(ctx context.Context, organizationID string, read func
 	// One statement, so the version and the index are read together.
 	rows, err := s.reader.query(ctx, `
 		SELECT v.version, i.data
-		FROM (SELECT COALESCE(MAX(version), 0) AS version FROM parchment_sync_entry_versions
-			WHERE organization_id = $1) v
+		FROM `+entriesVersion+`
 		LEFT JOIN parchment_sync_saved_indexes i ON i.organization_id = $1 AND i.version = v.version`,
 		organizationID)
 	if err != nil {
@@ -56,8 +59,7 @@ func (s *Store) IndexSaved(ctx context.Context, organizationID string) (version 
 	err = s.reader.queryRow(ctx, `
 		SELECT v.version, EXISTS (SELECT 1 FROM parchment_sync_saved_indexes i
 			WHERE i.organization_id = $1 AND i.version = v.version)
-		FROM (SELECT COALESCE(MAX(version), 0) AS version FROM parchment_sync_entry_versions
-			WHERE organization_id = $1) v`,
+		FROM `+entriesVersion,
 		organizationID).Scan(&version, &saved)
 	if err != nil {
 		return 0, false, fmt.Errorf("ledger: read the entries' version: %w", err)

@@ -135,7 +135,7 @@ func encodeIndex(ix *ledgerIndex) []byte {
 		b = append(b, s.flags&^slotSeen)
 		b = binary.LittleEndian.AppendUint64(b, s.digest)
 	}
-	return append(b, ix.ids[:ix.idsEnd()]...)
+	return append(b, ix.ids...)
 }
 
 // slotBytes is the most a slot takes in a saved index, and minSlotBytes
@@ -147,14 +147,6 @@ const (
 
 // savedFlags are the flags a saved slot may carry.
 const savedFlags = slotSynced | slotDisabled | slotOddDigest
-
-func (ix *ledgerIndex) idsEnd() int {
-	if len(ix.slots) == 0 {
-		return 0
-	}
-	last := &ix.slots[len(ix.slots)-1]
-	return int(last.off) + int(last.n)
-}
 
 // decodeIndex reads an index encodeIndex wrote.
 func decodeIndex(data []byte) (*ledgerIndex, error) {
